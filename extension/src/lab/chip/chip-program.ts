@@ -1,0 +1,53 @@
+import type { Disposable } from '../../core/common/disposable';
+
+/** The chip kinds the lab emulates. */
+export type ChipKind = 'esp32' | 'esp32s3' | 'esp32c3';
+
+/** A board's flash: a file in the lab's state folder, erased = 0xFF. */
+export interface FlashStore extends Disposable {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+  /** NOR semantics: a write can only clear bits; writing over unerased data ANDs it. */
+  write(offset: number, data: Uint8Array): void;
+  erase(offset: number, length: number): void;
+  /** Persists pending writes to the backing file. */
+  flush(): void;
+  /** Counters for tests and benches (e.g. "a second flash of the same image writes no data blocks"). */
+  readonly stats: { dataBlocksWritten: number; bytesWritten: number; erases: number };
+}
+
+/** Faults a test can switch on for one board. */
+export interface BoardFaults {
+  /** The ROM bootloader reads but never answers. */
+  silentBootloader: boolean;
+  /** Probability per byte, both directions, that one bit flips on the wire. */
+  bitErrorRate: number;
+  /** Drop the host connection after this many bytes of host-to-board traffic (once), then reset to 0. */
+  dropAfterBytes: number;
+  /** EN held low: the chip does nothing until released. */
+  heldInReset: boolean;
+}
+
+/**
+ * What the board gives the program running on its chip (the ROM bootloader emulator, or the boot from
+ * flash and the firmware it starts). The board owns the UART, the modem lines and the flash file.
+ */
+export interface ChipContext {
+  readonly chip: ChipKind;
+  /** Factory MAC from eFuse, 6 bytes. */
+  readonly mac: Uint8Array;
+  readonly flash: FlashStore;
+  readonly faults: BoardFaults;
+  /** Bytes the chip sends on UART TX, paced and delivered to the host by the board. */
+  transmit(data: Uint8Array): void;
+  /** The chip reprograms its UART divisor (ROM autobaud, CHANGE_BAUDRATE, app console baud). */
+  setUartBaud(baud: number): void;
+  /** Lab-internal diagnostics (not UART output). */
+  log(message: string): void;
+}
+
+/** Whatever runs on the chip between two resets. The board disposes it on reset or power-off. */
+export interface ChipProgram extends Disposable {
+  /** Bytes that reached the chip's UART RX at a matching baud rate. */
+  receive(data: Uint8Array): void;
+}
