@@ -1,0 +1,53 @@
+import { exitCodeOf, isProvisionError } from '../core/common/errors';
+import { CliUsageError, processIo, type CliIo } from './cli-io';
+import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
+
+type Command = { usage: string; run: (args: string[], io: CliIo) => Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  boards: { usage: BOARDS_USAGE, run: (a, io) => runBoardsCommand(a, io) },
+};
+
+function usage(): string {
+  return ['espnow-prov: ESP-NOW provisioning from the command line.', '', 'Commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage.split('\n').join('\n  ')}`)].join('\n');
+}
+
+/** Runs one CLI invocation; returns the exit code (kinds of errors map to stable codes). */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`espnow-prov: unknown command "${name}".\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof CliUsageError) {
+      io.err(`espnow-prov ${name}: ${e.message}\n\nUsage: ${cmd.usage}`);
+      return 2;
+    }
+    if (isProvisionError(e)) {
+      io.err(`espnow-prov ${name}: ${e.describe()}`);
+      return exitCodeOf[e.kind];
+    }
+    io.err(`espnow-prov ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 70;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 70;
+    },
+  );
+}

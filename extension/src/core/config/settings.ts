@@ -1,0 +1,71 @@
+import { ProvisionError } from '../common/errors';
+
+export type SecurityMode = 'secure' | 'espressif-5.3' | 'espressif-5.4';
+
+/** Every `espnow.*` setting, validated. Built from any key → value getter (VS Code config, CLI flags, JSON). */
+export interface Settings {
+  readonly wifiSsid: string;
+  /** Only from settings.json, which is discouraged; the secret store comes first (see credentials.ts). */
+  readonly wifiPasswordInSettings: string;
+  readonly wifiChannel: number;
+  readonly security: SecurityMode;
+  readonly idfPath: string;
+  readonly flashBaud: number;
+  readonly monitorBaud: number;
+  readonly labBoardCount: number;
+  readonly remotePorts: readonly string[];
+  readonly usbExtraIds: readonly string[];
+  readonly usbIgnoredIds: readonly string[];
+}
+
+export type SettingGetter = (key: string) => unknown;
+
+const SECURITY_MODES: readonly SecurityMode[] = ['secure', 'espressif-5.3', 'espressif-5.4'];
+
+/** Reads and validates; the first bad value throws a 'config' error that names the setting. */
+export function readSettings(get: SettingGetter): Settings {
+  return {
+    wifiSsid: str(get, 'espnow.wifi.ssid', 32),
+    wifiPasswordInSettings: str(get, 'espnow.wifi.password', 64),
+    wifiChannel: int(get, 'espnow.wifi.channel', 0, 0, 13),
+    security: oneOf(get, 'espnow.security', SECURITY_MODES, 'secure'),
+    idfPath: str(get, 'espnow.idfPath', 4096),
+    flashBaud: int(get, 'espnow.flashBaud', 921600, 9600, 5_000_000),
+    monitorBaud: int(get, 'espnow.monitorBaud', 115200, 300, 5_000_000),
+    labBoardCount: int(get, 'espnow.lab.boardCount', 2, 1, 32),
+    remotePorts: strList(get, 'espnow.remotePorts'),
+    usbExtraIds: strList(get, 'espnow.usb.extraIds'),
+    usbIgnoredIds: strList(get, 'espnow.usb.ignoredIds'),
+  };
+}
+
+function bad(key: string, what: string, hint: string): ProvisionError {
+  return new ProvisionError('config', `Setting ${key} ${what}.`, undefined, hint);
+}
+
+function str(get: SettingGetter, key: string, maxBytes: number): string {
+  const v = get(key) ?? '';
+  if (typeof v !== 'string') throw bad(key, 'must be a string', 'Fix it in settings.json.');
+  if (Buffer.byteLength(v, 'utf8') > maxBytes) throw bad(key, `is longer than ${maxBytes} bytes`, 'ESP-IDF cannot store a longer value.');
+  return v;
+}
+
+function int(get: SettingGetter, key: string, fallback: number, min: number, max: number): number {
+  const v = get(key) ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw bad(key, `is ${JSON.stringify(v)}`, `Use a whole number from ${min} to ${max}.`);
+  }
+  return v;
+}
+
+function oneOf<T extends string>(get: SettingGetter, key: string, allowed: readonly T[], fallback: T): T {
+  const v = get(key) ?? fallback;
+  if (!allowed.includes(v as T)) throw bad(key, `is ${JSON.stringify(v)}`, `Use one of: ${allowed.join(', ')}.`);
+  return v as T;
+}
+
+function strList(get: SettingGetter, key: string): string[] {
+  const v = get(key) ?? [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(key, 'must be a list of strings', 'Fix it in settings.json.');
+  return v as string[];
+}

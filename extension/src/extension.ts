@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { BoardDiscovery } from './core/boards/board-discovery';
+import { BoardRegistry } from './core/boards/board-registry';
+import { RoleStore } from './core/boards/role-store';
+import { BoardTreeProvider } from './vscode/board-tree';
+import type { CommandContext } from './vscode/command-context';
+import { registerBoardCommands } from './vscode/commands/board-commands';
+import { registerCredentialCommands } from './vscode/commands/credential-commands';
+import { registerLabCommands } from './vscode/commands/lab-commands';
+import { registerRoleCommands } from './vscode/commands/role-commands';
+import { setUpDiscovery } from './vscode/discovery-setup';
+import { PairStatusBar } from './vscode/pair-status-bar';
+import { readVscodeSettings } from './vscode/settings-reader';
+import type { EspNowApi } from './vscode/test-api';
+
+/** Composition root: builds the services, views and commands. No logic lives here. */
+export function activate(context: vscode.ExtensionContext): EspNowApi {
+  const log = vscode.window.createOutputChannel('ESP-NOW', { log: true });
+  const discovery = new BoardDiscovery();
+  const registry = new BoardRegistry(discovery, new RoleStore(context.workspaceState), context.workspaceState);
+  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings: () => readVscodeSettings() };
+
+  const tree = new BoardTreeProvider(registry);
+  const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
+  const statusBar = new PairStatusBar(registry);
+
+  context.subscriptions.push(
+    log,
+    discovery,
+    registry,
+    tree,
+    view,
+    statusBar,
+    setUpDiscovery(discovery, ctx),
+    ...registerBoardCommands(ctx),
+    ...registerRoleCommands(ctx),
+    ...registerCredentialCommands(ctx),
+    ...registerLabCommands(ctx),
+  );
+  log.info('ESP-NOW Provision activated');
+  return { boards: registry, discovery, statusBar, addDiscoverySource: (s) => discovery.addSource(s) };
+}
+
+export function deactivate(): void {}

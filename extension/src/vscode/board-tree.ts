@@ -1,0 +1,111 @@
+import * as vscode from 'vscode';
+import { describeActivity, type Board } from '../core/boards/board';
+import type { BoardRegistry } from '../core/boards/board-registry';
+import type { BoardSourceKind } from '../core/boards/detected-port';
+import type { Disposable } from '../core/common/disposable';
+
+const GROUP_LABELS: Record<BoardSourceKind, string> = { usb: 'USB', rfc2217: 'Remote (RFC2217)', virtual: 'Virtual lab' };
+
+export type BoardTreeNode = { readonly kind: 'group'; readonly source: BoardSourceKind } | { readonly kind: 'board'; readonly board: Board };
+
+/** The Boards view: boards grouped by where they were found, each with chip, MAC, role and state. */
+export class BoardTreeProvider implements vscode.TreeDataProvider<BoardTreeNode>, Disposable {
+  private readonly changed = new vscode.EventEmitter<BoardTreeNode | undefined>();
+  private readonly subscription: Disposable;
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly registry: BoardRegistry) {
+    this.subscription = registry.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(node?: BoardTreeNode): BoardTreeNode[] {
+    const boards = this.registry.list();
+    if (!node) {
+      const sources = [...new Set(boards.map((b) => b.port.source))];
+      return sources.map((source) => ({ kind: 'group', source }));
+    }
+    if (node.kind === 'group') return boards.filter((b) => b.port.source === node.source).map((board) => ({ kind: 'board', board }));
+    return [];
+  }
+
+  getParent(node: BoardTreeNode): BoardTreeNode | undefined {
+    return node.kind === 'board' ? { kind: 'group', source: node.board.port.source } : undefined;
+  }
+
+  getTreeItem(node: BoardTreeNode): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(GROUP_LABELS[node.source], vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `group:${node.source}`;
+      item.contextValue = `group.${node.source}`;
+      item.iconPath = new vscode.ThemeIcon(node.source === 'usb' ? 'plug' : node.source === 'virtual' ? 'beaker' : 'remote');
+      return item;
+    }
+    return boardItem(node.board);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function boardItem(b: Board): vscode.TreeItem {
+  const item = new vscode.TreeItem(boardLabel(b), vscode.TreeItemCollapsibleState.None);
+  item.id = `board:${b.port.path}`;
+  const parts = [shortPath(b.port.path)];
+  if (b.role !== 'none') parts.push(b.role);
+  parts.push(describeActivity(b.activity));
+  item.description = parts.join(' · ');
+  item.contextValue = `board.${b.role}`;
+  item.iconPath = iconFor(b);
+  item.tooltip = tooltipFor(b);
+  item.accessibilityInformation = { label: `${boardLabel(b)}, ${item.description}` };
+  return item;
+}
+
+/** "ESP32-S3 24:0a:c4:00:00:01" once identified, else what the port says. */
+export function boardLabel(b: Board): string {
+  return b.chipInfo ? `${b.chipInfo.chip} ${b.chipInfo.mac}` : b.port.description;
+}
+
+function shortPath(path: string): string {
+  return path.replace(/^\/dev\//, '').replace(/^rfc2217:\/\//, '');
+}
+
+function iconFor(b: Board): vscode.ThemeIcon {
+  switch (b.activity.kind) {
+    case 'identifying':
+    case 'building':
+    case 'flashing':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'monitoring':
+      return new vscode.ThemeIcon('pulse');
+    case 'provisioned':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'idle':
+      return new vscode.ThemeIcon(b.role === 'responder' ? 'broadcast' : b.role === 'initiator' ? 'plug' : 'circuit-board');
+  }
+}
+
+function tooltipFor(b: Board): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown(`**${escape(boardLabel(b))}**\n\n`);
+  const rows: Array<[string, string | undefined]> = [
+    ['Port', b.port.path],
+    ['Device', b.port.description],
+    ['Chip', b.chipInfo ? `${b.chipInfo.chip}${b.chipInfo.revision ? ` (revision ${b.chipInfo.revision})` : ''}` : 'not identified yet (Identify Board)'],
+    ['MAC', b.chipInfo?.mac],
+    ['Flash', b.chipInfo?.flashSize],
+    ['USB', b.port.vendorId ? `${b.port.vendorId}:${b.port.productId}${b.port.serialNumber ? `, serial ${b.port.serialNumber}` : ''}` : undefined],
+    ['Role', b.role],
+    ['State', describeActivity(b.activity)],
+  ];
+  for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escape(v)}  \n`);
+  return md;
+}
+
+function escape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}

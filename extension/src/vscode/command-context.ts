@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import type { Board } from '../core/boards/board';
+import type { BoardDiscovery } from '../core/boards/board-discovery';
+import type { BoardRegistry } from '../core/boards/board-registry';
+import { isProvisionError, ProvisionError } from '../core/common/errors';
+import type { Settings } from '../core/config/settings';
+import type { BoardTreeNode } from './board-tree';
+import { boardLabel } from './board-tree';
+
+/** What command handlers need; built once by extension.ts. */
+export interface CommandContext {
+  readonly discovery: BoardDiscovery;
+  readonly registry: BoardRegistry;
+  readonly secrets: vscode.SecretStorage;
+  readonly log: vscode.LogOutputChannel;
+  readonly settings: () => Settings;
+}
+
+/**
+ * Registers a command whose failures become a message the user can act on (and a log line), never an
+ * unhandled rejection.
+ */
+export function registerCommand(ctx: CommandContext, id: string, handler: (...args: unknown[]) => Promise<unknown> | unknown): vscode.Disposable {
+  return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      reportError(ctx, id, e);
+      return undefined;
+    }
+  });
+}
+
+export function reportError(ctx: CommandContext, where: string, e: unknown): void {
+  const text = isProvisionError(e) ? e.describe() : e instanceof Error ? e.message : String(e);
+  ctx.log.error(`${where}: ${text}`);
+  void vscode.window.showErrorMessage(`ESP-NOW: ${text}`);
+}
+
+/** The board a command acts on: the tree item it was invoked on, or one the user picks. */
+export async function boardArgument(ctx: CommandContext, arg: unknown, purpose: string): Promise<Board | undefined> {
+  const node = arg as Partial<BoardTreeNode> | undefined;
+  if (node && node.kind === 'board' && node.board) return ctx.registry.get(node.board.port.path);
+  if (typeof arg === 'string') return ctx.registry.get(arg);
+  const boards = ctx.registry.list();
+  if (boards.length === 0) {
+    throw new ProvisionError('port-missing', 'No boards are connected.', undefined, 'Plug a board in, add espnow.remotePorts, or run ESP-NOW: Start Virtual Lab.');
+  }
+  if (boards.length === 1) return boards[0];
+  const pick = await vscode.window.showQuickPick(
+    boards.map((b) => ({ label: boardLabel(b), description: b.port.path, detail: b.role === 'none' ? undefined : `role: ${b.role}`, board: b })),
+    { title: purpose, placeHolder: 'Pick a board' },
+  );
+  return pick?.board;
+}
+
+/** Says clearly that a stage is not in this version yet: no command is a silent no-op. */
+export function notBuiltYet(ctx: CommandContext, command: string, detail: string): void {
+  const text = `${command} is not available in this version yet: ${detail}`;
+  ctx.log.warn(text);
+  void vscode.window.showWarningMessage(`ESP-NOW: ${text}`);
+}

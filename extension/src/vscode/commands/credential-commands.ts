@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { checkPassword, WIFI_PASSWORD_SECRET } from '../../core/config/credentials';
+import { isProvisionError } from '../../core/common/errors';
+import { registerCommand, type CommandContext } from '../command-context';
+
+/** Set/Clear Wi-Fi Password: the password lives in SecretStorage and is never echoed or logged. */
+export function registerCredentialCommands(ctx: CommandContext): vscode.Disposable[] {
+  return [
+    registerCommand(ctx, 'espnow.setWifiPassword', async () => {
+      const ssid = ctx.settings().wifiSsid;
+      const password = await vscode.window.showInputBox({
+        title: 'ESP-NOW: Wi-Fi password',
+        prompt: ssid ? `Password of "${ssid}" (kept in VS Code's secret storage, never in settings.json)` : 'Password of the network in espnow.wifi.ssid (kept in VS Code secret storage)',
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            checkPassword(v, 'the input');
+            return undefined;
+          } catch (e) {
+            return isProvisionError(e) ? e.hint : String(e);
+          }
+        },
+      });
+      if (password === undefined) return;
+      await ctx.secrets.store(WIFI_PASSWORD_SECRET, password);
+      ctx.log.info('Wi-Fi password stored in secret storage');
+      const inSettings = ctx.settings().wifiPasswordInSettings !== '';
+      void vscode.window.showInformationMessage(
+        `ESP-NOW: Wi-Fi password stored in secret storage.${inSettings ? ' espnow.wifi.password in settings.json is now ignored: remove it.' : ''}`,
+      );
+    }),
+    registerCommand(ctx, 'espnow.clearWifiPassword', async () => {
+      await ctx.secrets.delete(WIFI_PASSWORD_SECRET);
+      ctx.log.info('Wi-Fi password removed from secret storage');
+      void vscode.window.showInformationMessage('ESP-NOW: Wi-Fi password removed from secret storage.');
+    }),
+  ];
+}

@@ -1,0 +1,16 @@
+import type { BoardDiscovery } from '../core/boards/board-discovery';
+import type { BoardRegistry } from '../core/boards/board-registry';
+import type { DiscoverySource } from '../core/boards/discovery-source';
+import type { Disposable } from '../core/common/disposable';
+import type { PairStatusBar } from './pair-status-bar';
+
+/**
+ * What `activate()` returns: the models behind the UI, so integration tests (and other extensions)
+ * can inject a discovery source and observe the tree's data without scraping the DOM.
+ */
+export interface EspNowApi {
+  readonly boards: BoardRegistry;
+  readonly discovery: BoardDiscovery;
+  readonly statusBar: PairStatusBar;
+  addDiscoverySource(source: DiscoverySource): Disposable;
+}

@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readSettings } from '../../../../extension/src/core/config/settings';
+import { resolveWifiCredentials, WIFI_PASSWORD_SECRET } from '../../../../extension/src/core/config/credentials';
+import { ProvisionError } from '../../../../extension/src/core/common/errors';
+
+const from = (o: Record<string, unknown>) => (k: string) => o[k];
+const noSecrets = { get: async () => undefined };
+
+test('defaults apply when nothing is set', () => {
+  const s = readSettings(from({}));
+  assert.equal(s.security, 'secure');
+  assert.equal(s.flashBaud, 921600);
+  assert.equal(s.wifiChannel, 0);
+  assert.deepEqual(s.remotePorts, []);
+});
+
+test('bad values name the setting and what to do', () => {
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ 'espnow.wifi.channel': 14 }, /espnow\.wifi\.channel.*0 to 13/],
+    [{ 'espnow.security': 'wpa' }, /espnow\.security.*secure, espressif-5\.3, espressif-5\.4/],
+    [{ 'espnow.wifi.ssid': 'x'.repeat(33) }, /espnow\.wifi\.ssid is longer than 32 bytes/],
+    [{ 'espnow.remotePorts': 'rfc2217://a:1' }, /espnow\.remotePorts must be a list/],
+    [{ 'espnow.flashBaud': 1.5 }, /espnow\.flashBaud/],
+  ];
+  for (const [raw, re] of cases) {
+    assert.throws(() => readSettings(from(raw)), (e: unknown) => e instanceof ProvisionError && e.kind === 'config' && re.test(e.describe()));
+  }
+});
+
+test('the secret store wins over settings.json, which warns', async () => {
+  const s = readSettings(from({ 'espnow.wifi.ssid': 'lab', 'espnow.wifi.password': 'from-settings' }));
+  const secret = { get: async (k: string) => (k === WIFI_PASSWORD_SECRET ? 'from-secret' : undefined) };
+  const a = await resolveWifiCredentials(s, secret);
+  assert.equal(a.password, 'from-secret');
+  assert.equal(a.passwordSource, 'secret-storage');
+  assert.equal(a.warning, undefined);
+  const b = await resolveWifiCredentials(s, noSecrets);
+  assert.equal(b.passwordSource, 'settings');
+  assert.match(b.warning ?? '', /Set Wi-Fi Password/);
+  assert.ok(!(b.warning ?? '').includes('from-settings'), 'the warning never contains the password');
+});
+
+test('missing SSID and a too-short password are config errors', async () => {
+  await assert.rejects(resolveWifiCredentials(readSettings(from({})), noSecrets), /espnow\.wifi\.ssid is empty/);
+  const s = readSettings(from({ 'espnow.wifi.ssid': 'lab', 'espnow.wifi.password': 'short' }));
+  await assert.rejects(resolveWifiCredentials(s, noSecrets), (e: unknown) => e instanceof ProvisionError && /8 to 63/.test(e.describe()) && !e.describe().includes('short'));
+  const open = await resolveWifiCredentials(readSettings(from({ 'espnow.wifi.ssid': 'guest' })), noSecrets);
+  assert.equal(open.passwordSource, 'none');
+});
