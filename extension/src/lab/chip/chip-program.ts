@@ -42,6 +42,13 @@ export interface ChipContext {
   transmit(data: Uint8Array): void;
   /** The chip reprograms its UART divisor (ROM autobaud, CHANGE_BAUDRATE, app console baud). */
   setUartBaud(baud: number): void;
+  /**
+   * ROM autobaud (added by the board owner): in download mode the chip's UART follows whatever rate the
+   * host uses until the ROM has seen its first SYNC frame. The bootloader calls this when it receives
+   * that SYNC; from then on the UART stays at the host's rate of that moment until `setUartBaud`
+   * (CHANGE_BAUDRATE). Optional so fakes need not implement it; the virtual board always does.
+   */
+  lockAutobaud?(): void;
   /** Lab-internal diagnostics (not UART output). */
   log(message: string): void;
 }
