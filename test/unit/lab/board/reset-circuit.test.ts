@@ -1,0 +1,82 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { classicPins, ResetCircuit, type ChipRunState, type ResetWiring } from '../../../../extension/src/lab/board/reset-circuit';
+
+/** esptool-js's real Transport over a WebSerial-shaped fake whose setSignals drives the circuit. */
+async function runReset(wiring: ResetWiring, strategy: 'classic' | 'usb-jtag'): Promise<ChipRunState[]> {
+  const { Transport, ClassicReset, UsbJtagSerialReset } = await import('esptool-js');
+  const states: ChipRunState[] = [];
+  const circuit = new ResetCircuit(wiring, (s) => states.push(s));
+  const lines = { dtr: false, rts: false };
+  const device = {
+    setSignals: async (s: { dataTerminalReady?: boolean; requestToSend?: boolean }) => {
+      if (s.dataTerminalReady !== undefined) lines.dtr = s.dataTerminalReady;
+      if (s.requestToSend !== undefined) lines.rts = s.requestToSend;
+      circuit.setLines(lines.dtr, lines.rts);
+    },
+  };
+  circuit.powerOn();
+  await new Promise((r) => setTimeout(r, 20));
+  states.length = 0;
+  const transport = new Transport(device as unknown as ConstructorParameters<typeof Transport>[0]);
+  const reset = strategy === 'classic' ? new ClassicReset(transport, 50) : new UsbJtagSerialReset(transport);
+  await reset.reset();
+  await new Promise((r) => setTimeout(r, 20));
+  circuit.dispose();
+  return states;
+}
+
+test('the classic circuit: RTS alone pulls EN low, DTR alone pulls GPIO0 low, both or neither release both', () => {
+  assert.deepEqual(classicPins(false, false), { en: true, io0: true });
+  assert.deepEqual(classicPins(true, true), { en: true, io0: true });
+  assert.deepEqual(classicPins(false, true), { en: false, io0: true });
+  assert.deepEqual(classicPins(true, false), { en: true, io0: false });
+});
+
+test("esptool-js ClassicReset on a UART-bridge board enters download mode", async () => {
+  assert.deepEqual(await runReset('uart-bridge', 'classic'), [{ kind: 'reset' }, { kind: 'run', downloadMode: true }]);
+});
+
+test("esptool-js UsbJtagSerialReset on a USB Serial/JTAG board enters download mode", async () => {
+  assert.deepEqual(await runReset('usb-serial-jtag', 'usb-jtag'), [{ kind: 'reset' }, { kind: 'run', downloadMode: true }]);
+});
+
+test('the wrong sequence for the wiring boots from flash, as on real boards', async () => {
+  assert.deepEqual(await runReset('uart-bridge', 'usb-jtag'), [{ kind: 'reset' }, { kind: 'run', downloadMode: false }]);
+  assert.deepEqual(await runReset('usb-serial-jtag', 'classic'), [{ kind: 'reset' }, { kind: 'run', downloadMode: false }]);
+});
+
+test('power-on with idle lines boots from flash; a pulse reboots; held in reset stays silent until released', async () => {
+  const states: ChipRunState[] = [];
+  const c = new ResetCircuit('uart-bridge', (s) => states.push(s), 1);
+  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
+  c.powerOn();
+  await settle();
+  c.pulse();
+  await settle();
+  c.setHeldInReset(true);
+  c.setLines(true, false);
+  await settle();
+  assert.equal(c.isInReset, true);
+  c.setHeldInReset(false);
+  await settle();
+  c.dispose();
+  assert.deepEqual(states, [
+    { kind: 'run', downloadMode: false },
+    { kind: 'reset' },
+    { kind: 'run', downloadMode: false },
+    { kind: 'reset' },
+    { kind: 'run', downloadMode: true },
+  ]);
+});
+
+test('a glitch shorter than the RC delay on EN does not start the chip', async () => {
+  const states: ChipRunState[] = [];
+  const c = new ResetCircuit('uart-bridge', (s) => states.push(s), 5);
+  c.setLines(false, true);
+  c.setLines(true, true); // EN rises with GPIO0 high...
+  c.setLines(true, false); // ...and GPIO0 falls within the RC delay: the chip samples it low
+  await new Promise((r) => setTimeout(r, 20));
+  c.dispose();
+  assert.deepEqual(states, [{ kind: 'run', downloadMode: true }]);
+});
