@@ -1,0 +1,34 @@
+// Debian's Chromium driven by playwright-core: Playwright's own browser downloads are not reachable here.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+/**
+ * Launches headless Chromium. --no-sandbox because CI runs as root (Chromium refuses its sandbox there);
+ * the rest stop it from phoning home or doing GPU work nobody sees.
+ */
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with: apt-get install chromium (or bash scripts/setup.sh)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: process.env.ESPNOW_HEADED !== '1',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** A page the size of a laptop screen, so screenshots show the sidebar and the editor side by side. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  return context.newPage();
+}

@@ -1,0 +1,179 @@
+// Runs the integration suites inside a real VS Code extension host (code-server 4.100.3, the Node extension
+// host of VS Code 1.100.3) and then the UI test, in Debian's Chromium. `npm run test:vscode` builds the
+// extension first; this script builds the suites (tsc) itself.
+//
+// Env: ESPNOW_VSCODE_TIMEOUT_MS (overall limit, default 10 min), ESPNOW_SKIP_UI=1, ESPNOW_TEST_VERBOSE=1
+// (forward every browser console line), ESPNOW_EXT_PATH / ESPNOW_TESTS_PATH (run another extension or test
+// entry; used to check this harness against a fixture).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser, newPage } from './host/browser.mjs';
+import { codeServerBin, startCodeServer } from './host/code-server.mjs';
+import { tailFile } from './host/tail.mjs';
+import { runUiTest } from './ui-test.mjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const timeoutMs = Number(process.env.ESPNOW_VSCODE_TIMEOUT_MS ?? 600_000);
+const verbose = process.env.ESPNOW_TEST_VERBOSE === '1';
+const resultsDir = join(repoRoot, 'test-results');
+const say = (s) => console.log(`vscode-host: ${s}`);
+
+class Timeout extends Error {}
+
+/** Everything started is registered here and torn down in reverse order, whatever happened. */
+const cleanups = [];
+async function cleanup() {
+  while (cleanups.length) {
+    try { await cleanups.pop()(); } catch (e) { console.error(`vscode-host: cleanup failed: ${e?.message ?? e}`); }
+  }
+}
+
+function buildSuites() {
+  const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', join(repoRoot, 'test/integration/tsconfig.json')], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('compiling test/integration/suite failed (tsc output above)');
+  return join(repoRoot, 'out/test/integration/suite/index.js');
+}
+
+/** A workspace of its own: a real folder with workspace settings, as a user would open. */
+function makeWorkspace(tmp) {
+  const ws = join(tmp, 'workspace');
+  mkdirSync(join(ws, '.vscode'), { recursive: true });
+  writeFileSync(
+    join(ws, '.vscode/settings.json'),
+    JSON.stringify({ 'espnow.wifi.ssid': 'test-network', 'espnow.lab.boardCount': 2 }, null, 2),
+  );
+  return ws;
+}
+
+/**
+ * Opens the workbench with the extension under development and the test entry, and resolves with the exit
+ * code the workbench hands to window.codeAutomationExit when the test run ends.
+ */
+async function runSuites({ browser, server, ws, extPath, testsPath }) {
+  const page = await newPage(browser);
+  cleanups.push(() => page.context().close());
+  const exitCode = new Promise((resolveExit) => {
+    void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
+  });
+  // The workbench's own log lines (extension host start, activation errors) when it runs for automation.
+  await page.exposeFunction('codeAutomationLog', (type, msg) => {
+    // The marketplace (open-vsx.org) is unreachable offline by design: not worth a line per lookup.
+    if (!verbose && /open-vsx\.org|Long running operations during shutdown/.test(String(msg))) return;
+    if (verbose || type === 'error') console.log(`[workbench ${type}] ${msg}`);
+  });
+  page.on('console', (m) => {
+    const text = m.text();
+    // Extension host errors (activation failures, uncaught errors) surface here; the rest is noise.
+    if (verbose || (m.type() === 'error' && /Extension Host|espnow|Activating extension/i.test(text))) {
+      console.log(`[browser ${m.type()}] ${text}`);
+    }
+  });
+  page.on('pageerror', (e) => console.log(`[browser pageerror] ${e.message}`));
+  await page.goto(server.url(ws, { extensionDevelopmentPath: extPath, extensionTestsPath: testsPath }));
+  const code = await exitCode;
+  return { code, page };
+}
+
+function readResults(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+async function main() {
+  const extPath = resolve(process.env.ESPNOW_EXT_PATH ?? repoRoot);
+  const extMain = JSON.parse(readFileSync(join(extPath, 'package.json'), 'utf8')).main;
+  if (extMain && !existsSync(join(extPath, extMain))) {
+    throw new Error(`${join(extPath, extMain)} is missing: build the extension first (npm run build:dev)`);
+  }
+  const bin = codeServerBin(repoRoot);
+  const testsPath = process.env.ESPNOW_TESTS_PATH ? resolve(process.env.ESPNOW_TESTS_PATH) : buildSuites();
+
+  const tmp = mkdtempSync(join(tmpdir(), 'espnow-vscode-'));
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const ws = makeWorkspace(tmp);
+  mkdirSync(resultsDir, { recursive: true });
+  // The test entry (suite/index.ts) writes its report here: the remote extension host's stdout goes to
+  // code-server's log, not ours, and browser console forwarding mangles and reorders lines.
+  const testLog = join(tmp, 'mocha.log');
+  const testResults = join(tmp, 'mocha-results.json');
+
+  const t0 = Date.now();
+  say(`starting code-server (${bin})`);
+  const server = await startCodeServer({ bin, tmp, env: { ESPNOW_TEST_LOG: testLog, ESPNOW_TEST_RESULTS: testResults } });
+  cleanups.push(async () => {
+    await server.stop();
+    say('code-server stopped');
+  });
+  say(`code-server on port ${server.port} after ${((Date.now() - t0) / 1000).toFixed(1)}s; workspace ${ws}`);
+
+  const browser = await launchBrowser();
+  cleanups.push(() => browser.close());
+
+  const tail = tailFile(testLog);
+  cleanups.push(() => tail.stop());
+  say(`running suites from ${testsPath}`);
+  const suites = await runSuites({ browser, server, ws, extPath, testsPath });
+  tail.stop();
+  await suites.page.context().close().catch(() => {});
+  const results = readResults(testResults);
+  let passed = results?.passed ?? 0;
+  let failed = results?.failed ?? 0;
+  if (!results) {
+    console.log('vscode-host: the test entry wrote no results (did it load? see the browser errors above)');
+    if (suites.code === 0) failed += 1; // a run that reports nothing has not shown anything works
+  }
+  say(`suites finished with exit code ${suites.code} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  let uiOk = true;
+  if (process.env.ESPNOW_SKIP_UI !== '1') {
+    const page = await newPage(browser);
+    cleanups.push(() => page.context().close());
+    const screenshot = join(resultsDir, 'ui-provision-pair.png');
+    try {
+      await runUiTest({ page, url: server.url(ws, { extensionDevelopmentPath: extPath }), screenshot, log: (s) => console.log(`  ${s}`) });
+      passed += 1;
+      console.log('  ✓ UI: ESP-NOW sidebar, Boards view, Provision Pair from the command palette');
+    } catch (e) {
+      uiOk = false;
+      failed += 1;
+      console.log(`  ✗ UI: ${e?.message ?? e}`);
+      await page.screenshot({ path: join(resultsDir, 'ui-failure.png') }).catch(() => {});
+      console.log(`    screenshot of the failure: ${join(resultsDir, 'ui-failure.png')}`);
+    }
+  }
+  say(`total time ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  say(`${passed} passed, ${failed} failed`);
+  if (suites.code !== 0) return suites.code;
+  return failed > 0 || !uiOk ? 1 : 0;
+}
+
+let timer;
+const deadline = new Promise((_, reject) => {
+  timer = setTimeout(() => reject(new Timeout(`gave up after ${timeoutMs / 1000}s (ESPNOW_VSCODE_TIMEOUT_MS): the test run never reported its exit code`)), timeoutMs);
+});
+// Ctrl+C or a CI cancel must not leave code-server and Chromium behind.
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    console.error(`vscode-host: ${sig}, cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+let exitCode = 1;
+try {
+  exitCode = await Promise.race([main(), deadline]);
+} catch (e) {
+  console.error(`vscode-host: ${e instanceof Timeout ? 'TIMEOUT: ' : 'ERROR: '}${e?.message ?? e}`);
+  console.log('vscode-host: 0 passed, 1 failed');
+} finally {
+  clearTimeout(timer);
+  await cleanup();
+}
+process.exit(exitCode);

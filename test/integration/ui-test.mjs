@@ -1,0 +1,79 @@
+// The UI test: drives the workbench in Chromium the way a person would (clicks and keys, no API calls) and
+// checks what they would see. Run by run-code-server.mjs against the same code-server.
+
+/** What a person must see after running Provision Pair: a message about boards, roles or pairing. */
+const RELEVANT = /board|pair|responder|initiator|provision|role|lab/i;
+
+/** Playwright's waits, with a message that says which step a person would have been stuck at. */
+async function step(log, what, fn) {
+  log(`- ${what}`);
+  try {
+    return await fn();
+  } catch (e) {
+    throw new Error(`${what}: ${e?.message?.split('\n')[0] ?? e}`);
+  }
+}
+
+/**
+ * Opens the workbench, the ESP-NOW sidebar and its Boards view, runs "ESP-NOW: Provision Pair" from the
+ * command palette, and asserts on the message it shows. Saves a screenshot to `screenshot`. Throws on failure.
+ */
+export async function runUiTest({ page, url, screenshot, log }) {
+  await step(log, 'open the workbench', async () => {
+    await page.goto(url);
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+  });
+
+  const activityItem = page.locator('.part.activitybar li.action-item[role="tab"]:has(> a.action-label[aria-label^="ESP-NOW"])');
+  await step(log, 'click the ESP-NOW activity bar item', async () => {
+    await activityItem.waitFor({ timeout: 30_000 });
+    // Clicking an already-open container closes the sidebar: only click when it is not the active one.
+    if ((await activityItem.getAttribute('aria-selected')) !== 'true') await activityItem.click();
+    await page.locator('.part.sidebar .composite.title h2', { hasText: /ESP-NOW/i }).waitFor({ timeout: 15_000 });
+  });
+
+  await step(log, 'see the Boards view (its header, and the welcome text or the board tree)', async () => {
+    // A container with a single view merges the titles ("ESP-NOW: Boards") and hides the pane header.
+    const title = page.locator('.part.sidebar .composite.title h2, .part.sidebar .pane-header').filter({ hasText: /Boards/i }).first();
+    await title.waitFor({ timeout: 15_000 });
+    if ((await title.getAttribute('aria-expanded')) === 'false') await title.click();
+    // Either no boards (the welcome view) or a tree of them: both prove the view resolved.
+    await page
+      .locator('.part.sidebar .pane-body .welcome-view-content, .part.sidebar .pane-body .monaco-list-row')
+      .first()
+      .waitFor({ timeout: 15_000 });
+  });
+
+  await step(log, 'run "ESP-NOW: Provision Pair" from the command palette', async () => {
+    await page.locator('.part.sidebar').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.pressSequentially('ESP-NOW: Provision Pair', { delay: 10 });
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ESP-NOW: Provision Pair' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+  });
+
+  const message = await step(log, 'read the message Provision Pair shows', async () => {
+    // A toast for information/warning/error messages, a dialog for modal ones.
+    const shown = page
+      .locator('.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text')
+      .first();
+    await shown.waitFor({ state: 'visible', timeout: 20_000 });
+    return (await shown.innerText()).trim();
+  });
+  log(`  message: "${message}"`);
+
+  // Toasts slide in: wait for the end of the animation so the screenshot shows the message legibly.
+  await page
+    .locator('.notifications-toasts .notification-fade-in-done')
+    .first()
+    .waitFor({ timeout: 3_000 })
+    .catch(() => page.waitForTimeout(1_000));
+  // Screenshot before asserting, so a wrong message is visible in the picture too.
+  await page.screenshot({ path: screenshot });
+  log(`  screenshot: ${screenshot}`);
+  if (!message) throw new Error('Provision Pair showed an empty message');
+  if (!RELEVANT.test(message)) throw new Error(`Provision Pair's message says nothing about boards or pairing: "${message}"`);
+}
