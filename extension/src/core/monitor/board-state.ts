@@ -1,0 +1,150 @@
+import type { ProvisionEvent, ProvisionRole } from './provision-event';
+import { wifiReasonText } from './wifi-reason';
+
+/** Where a board stands in a provisioning, as the tree shows it. */
+export type BoardStatus =
+  | 'unknown' // nothing recognised yet
+  | 'booted'
+  | 'beaconing' // responder: broadcasting beacons
+  | 'beaconEnded' // responder: beacon window over
+  | 'scanning' // initiator: looking for a responder
+  | 'responderFound'
+  | 'requestSent'
+  | 'requestReceived'
+  | 'credentialsSent' // responder: done its part
+  | 'credentialsReceived'
+  | 'connecting'
+  | 'connected' // associated with the AP, no IP yet
+  | 'disconnected'
+  | 'provisioned' // got an IP: the goal
+  | 'failed';
+
+/** A board's state, derived from its events only: pure data, so the tree, CLI and tests agree. */
+export interface BoardState {
+  readonly status: BoardStatus;
+  readonly role?: ProvisionRole;
+  readonly mode?: string;
+  readonly peer?: string;
+  readonly ssid?: string;
+  readonly rssi?: number;
+  readonly ip?: string;
+  /** `failed`: the firmware's reason (`scan_timeout`, `wifi_reason_15`, `panic`, ...). */
+  readonly reason?: string;
+  readonly detail?: string;
+  /** The latest Wi-Fi disconnect reason code, kept while the board retries. */
+  readonly lastDisconnectReason?: number;
+  /** The latest rejection a responder reported (it keeps beaconing after one). */
+  readonly lastRejection?: { readonly from?: string; readonly reason: string };
+}
+
+export const INITIAL_BOARD_STATE: BoardState = { status: 'unknown' };
+
+/** One step of the reducer: the state after `event`. */
+export function reduceBoardState(state: BoardState, event: ProvisionEvent): BoardState {
+  switch (event.type) {
+    case 'boot':
+      // A reboot starts over, but a ROM reset line does not know the role: keep what we knew.
+      return { status: 'booted', ...keep({ role: event.role ?? state.role, mode: event.mode ?? state.mode }) };
+    case 'beaconStart':
+      return { ...state, status: 'beaconing', role: 'responder' };
+    case 'beaconEnd':
+      return state.status === 'beaconing' ? { ...state, status: 'beaconEnded' } : state;
+    case 'scanStart':
+      return { ...state, status: 'scanning', role: 'initiator' };
+    case 'responderFound':
+      return { ...state, status: 'responderFound', role: 'initiator', peer: event.mac, ...keep({ rssi: event.rssi }) };
+    case 'requestSent':
+      return { ...state, status: 'requestSent', ...keep({ peer: event.to ?? state.peer }) };
+    case 'requestReceived':
+      return { ...state, status: 'requestReceived', role: 'responder', ...keep({ peer: event.from }) };
+    case 'authRejected':
+      return { ...state, lastRejection: { reason: event.reason, ...keep({ from: event.from }) } };
+    case 'credentialsSent':
+      return { ...state, status: 'credentialsSent', ...keep({ peer: event.to ?? state.peer }) };
+    case 'credentialsReceived':
+      return { ...state, status: 'credentialsReceived', role: 'initiator', ...keep({ ssid: event.ssid, peer: event.from ?? state.peer }) };
+    case 'wifiConnecting':
+      return isTerminal(state) ? state : { ...state, status: 'connecting', ...keep({ ssid: event.ssid ?? state.ssid }) };
+    case 'wifiConnected':
+      return { ...state, status: 'connected', ...keep({ ssid: event.ssid ?? state.ssid }) };
+    case 'wifiDisconnected': {
+      const next = { ...state, ...keep({ lastDisconnectReason: event.reason ?? state.lastDisconnectReason }) };
+      return state.status === 'failed' ? next : { ...next, status: 'disconnected', ip: undefined };
+    }
+    case 'gotIp':
+      return { ...state, status: 'provisioned', ip: event.ip, reason: undefined, detail: undefined };
+    case 'failed':
+      return { ...state, status: 'failed', reason: event.reason, ...keep({ detail: event.detail }) };
+    case 'panic':
+      // The first panic line says what happened; later ones (backtrace, register dump) add nothing to the tree.
+      return state.status === 'failed' && state.reason === 'panic' ? state : { ...state, status: 'failed', reason: 'panic', detail: event.detail };
+  }
+}
+
+/** Folds events into the board's state, starting from `initial` (default: nothing known). */
+export function boardStateFromEvents(events: Iterable<ProvisionEvent>, initial: BoardState = INITIAL_BOARD_STATE): BoardState {
+  let s = initial;
+  for (const e of events) s = reduceBoardState(s, e);
+  return s;
+}
+
+/** One line for the tree item's description, e.g. "provisioned (192.168.1.100)". */
+export function describeBoardState(state: BoardState): string {
+  const lastDrop = state.lastDisconnectReason !== undefined ? ` (last: ${wifiReasonText(state.lastDisconnectReason)})` : '';
+  switch (state.status) {
+    case 'unknown':
+      return 'waiting for the log';
+    case 'booted':
+      return state.role ? `booted as ${state.role}` : 'booted';
+    case 'beaconing':
+      return 'beaconing';
+    case 'beaconEnded':
+      return 'beacon window ended';
+    case 'scanning':
+      return 'scanning for a responder';
+    case 'responderFound':
+      return `responder found${state.peer ? ` (${state.peer}${state.rssi !== undefined ? `, ${state.rssi} dBm` : ''})` : ''}`;
+    case 'requestSent':
+      return 'credentials requested';
+    case 'requestReceived':
+      return `request received${state.peer ? ` from ${state.peer}` : ''}`;
+    case 'credentialsSent':
+      return `credentials sent${state.peer ? ` to ${state.peer}` : ''}`;
+    case 'credentialsReceived':
+      return `credentials received${state.ssid ? ` (${state.ssid})` : ''}`;
+    case 'connecting':
+      return `connecting to Wi-Fi${state.ssid ? ` ${state.ssid}` : ''}${lastDrop}`;
+    case 'connected':
+      return `connected${state.ssid ? ` to ${state.ssid}` : ''}, waiting for an IP`;
+    case 'disconnected':
+      return `disconnected: ${state.lastDisconnectReason !== undefined ? wifiReasonText(state.lastDisconnectReason) : 'reason not reported'}`;
+    case 'provisioned':
+      return `provisioned (${state.ip})`;
+    case 'failed':
+      return `failed: ${failureText(state.reason ?? 'unknown', state.detail)}`;
+  }
+}
+
+/** Human text for a firmware `failed` reason; `wifi_reason_<n>` is spelled out from ESP-IDF's table. */
+export function failureText(reason: string, detail?: string): string {
+  const wifi = /^wifi_reason_(\d+)$/.exec(reason);
+  const text = wifi
+    ? wifiReasonText(Number(wifi[1]))
+    : ({
+        scan_timeout: 'no responder found before the scan timed out',
+        no_credentials: 'no credentials received',
+        auth_rejected: 'the responder rejected this device (pair key or mode?)',
+        panic: 'the firmware crashed',
+      } as Record<string, string>)[reason] ?? reason.replace(/_/g, ' ');
+  return detail ? `${text} (${detail})` : text;
+}
+
+function isTerminal(state: BoardState): boolean {
+  return state.status === 'provisioned' || state.status === 'failed';
+}
+
+function keep<T extends Record<string, unknown>>(o: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as Partial<T>;
+}

@@ -1,0 +1,288 @@
+/**
+ * Redaction of known secrets (Wi-Fi password, pair key) from UART text before it reaches a terminal, a
+ * file, an output channel or a log.
+ *
+ * Design: the redactor works on text, in two modes.
+ * - `redact(text)` for a self-contained piece (a whole line, a transcript).
+ * - `createStream()` for text arriving in chunks: each `push` returns only what is safe to release and holds
+ *   back a tail long enough to contain the start of any secret form (the longest form minus one character,
+ *   and whole hex runs), so a secret split across chunks is still caught; `flush()` releases the tail.
+ *   The monitor pipeline pushes every piece of a line and flushes at the line's end, so holding never
+ *   delays a complete line. A secret split by a *quiet-period* flush (the caller flushing a half line
+ *   after a pause) can leak partly; firmware prints a line in one write, so that split does not happen in
+ *   practice.
+ *
+ * Forms redacted: the text itself; its percent-encoding (PROV_EVT style); for a hex pair key, its hex in any
+ * case; and the bytes of each secret as hex in dumps (`de ad be ef`, `DE:AD:BE:EF`, `0xde, 0xad`,
+ * `deadbeef`), including a run of at least 4 of its bytes, so a key split over two hex-dump lines is
+ * caught on both. Not covered: a password's characters split over two lines of a hex dump's ASCII column.
+ *
+ * Secrets live only in private fields of the instance; `toString`, `toJSON` and `util.inspect` show counts.
+ */
+
+/** What every secret is replaced with. Constant, so tests and users can grep for it. */
+export const REDACTED = '‹redacted›';
+
+export type SecretKind = 'password' | 'pair-key';
+
+/** A secret to redact. A pair key given as hex (even length) is also matched by its bytes. */
+export interface Secret {
+  readonly kind: SecretKind;
+  readonly value: string;
+}
+
+export interface RedactorOptions {
+  /** Told when a secret is so short that redacting it will also hide ordinary text. Never given the secret. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** Secrets shorter than this are still redacted, with a warning. */
+export const SHORT_SECRET_LENGTH = 4;
+/** A run of this many bytes of a secret inside a hex dump is enough to redact (or the whole secret if shorter). */
+const MIN_BYTE_RUN = 4;
+/** Longest text one hex byte can take in a dump: `0x`, two digits, a separator of up to three characters. */
+const MAX_CHARS_PER_BYTE = 7;
+
+// A run of hex bytes: `de ad`, `DE:AD`, `0xde, 0xad`, `dead`, with ESP_LOG_BUFFER_HEXDUMP's double spaces.
+// The look-arounds keep words like `added` or `cafe123` from being read as bytes.
+const HEX_RUN = /(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}(?:(?:[ \t]{1,3}|, ?|[:.-])?(?:0[xX])?[0-9A-Fa-f]{2})*(?![0-9A-Za-z])/g;
+const HEX_TOKEN = /(?:0[xX])?([0-9A-Fa-f]{2})/g;
+
+type Span = readonly [start: number, end: number];
+
+interface Compiled {
+  readonly exact: RegExp | undefined;
+  readonly folded: RegExp | undefined;
+  readonly byteForms: readonly Uint8Array[];
+  readonly hold: number;
+  readonly count: number;
+}
+
+const EMPTY: Compiled = { exact: undefined, folded: undefined, byteForms: [], hold: 0, count: 0 };
+
+/** Redacts known secrets from text; see the file comment for the streaming design. */
+export class Redactor {
+  #compiled: Compiled = EMPTY;
+  readonly #onWarning: ((message: string) => void) | undefined;
+
+  constructor(secrets: readonly Secret[] = [], options: RedactorOptions = {}) {
+    this.#onWarning = options.onWarning;
+    this.setSecrets(secrets);
+  }
+
+  /** Replaces the secrets (e.g. after the user sets a new password). Empty values are ignored. */
+  setSecrets(secrets: readonly Secret[]): void {
+    const exact = new Set<string>();
+    const folded = new Set<string>();
+    const byteForms: Uint8Array[] = [];
+    let count = 0;
+    for (const s of secrets) {
+      if (!s.value) continue;
+      count++;
+      if (s.value.length < SHORT_SECRET_LENGTH) {
+        this.#onWarning?.(
+          `The ${s.kind === 'password' ? 'Wi-Fi password' : 'pair key'} is only ${s.value.length} characters long: ` +
+            'it is still redacted, but so is any ordinary text that happens to contain it.',
+        );
+      }
+      const utf8 = new TextEncoder().encode(s.value);
+      const isHexKey = s.kind === 'pair-key' && /^(?:[0-9a-fA-F]{2})+$/.test(s.value);
+      (isHexKey ? folded : exact).add(s.value);
+      folded.add(toHex(utf8));
+      for (const enc of [percentEncode(utf8), safeEncodeUri(s.value)]) if (enc !== s.value) folded.add(enc);
+      byteForms.push(utf8);
+      if (isHexKey) byteForms.push(fromHex(s.value));
+    }
+    const longest = Math.max(0, ...[...exact, ...folded].map((x) => x.length));
+    const maxBytes = Math.max(0, ...byteForms.map((b) => b.length));
+    this.#compiled = {
+      exact: alternation(exact, 'g'),
+      folded: alternation(folded, 'gi'),
+      byteForms,
+      hold: count === 0 ? 0 : Math.max(longest - 1, maxBytes * MAX_CHARS_PER_BYTE),
+      count,
+    };
+  }
+
+  /** Number of secrets known (never their values). */
+  get secretCount(): number {
+    return this.#compiled.count;
+  }
+
+  /** How many characters a stream may hold back at most. */
+  get maxHold(): number {
+    return this.#compiled.hold;
+  }
+
+  /** Redacts a self-contained piece of text. */
+  redact(text: string): string {
+    if (this.#compiled.count === 0) return text;
+    return applySpans(text, this.#findSpans(text).spans, text.length);
+  }
+
+  /** A chunk-by-chunk redactor over this instance's secrets. */
+  createStream(): RedactionStream {
+    return new RedactionStream(this, (text) => this.#findSpans(text));
+  }
+
+  toString(): string {
+    return `Redactor(${this.#compiled.count} secrets)`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  #findSpans(text: string): { spans: Span[]; runs: Span[] } {
+    const c = this.#compiled;
+    const spans: Span[] = [];
+    for (const re of [c.exact, c.folded]) {
+      if (!re) continue;
+      for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
+    }
+    const runs: Span[] = [];
+    if (c.byteForms.length > 0) {
+      for (const m of text.matchAll(HEX_RUN)) {
+        runs.push([m.index, m.index + m[0].length]);
+        spans.push(...secretBytesInRun(m[0], m.index, c.byteForms));
+      }
+    }
+    return { spans: mergeSpans(spans), runs };
+  }
+}
+
+/**
+ * Streaming redaction: `push` returns what is safe to release now, `flush` the rest. Holds back at most
+ * the redactor's `maxHold` characters (more only while a hex run or a match reaches the chunk's end).
+ */
+export class RedactionStream {
+  private held = '';
+
+  constructor(
+    private readonly owner: Redactor,
+    private readonly find: (text: string) => { spans: Span[]; runs: Span[] },
+  ) {}
+
+  push(chunk: string): string {
+    const text = this.held + chunk;
+    const hold = this.owner.maxHold;
+    if (hold === 0) {
+      this.held = '';
+      return text;
+    }
+    const { spans, runs } = this.find(text);
+    let cut = Math.max(0, text.length - hold);
+    // A match or a hex run reaching past the cut may still grow with the next chunk: hold all of it, so
+    // its bytes are judged whole and stay aligned.
+    // A match too long to hold is released whole (redacted) rather than cut, so none of it leaks.
+    for (const [s, e] of spans) if (s < cut && e > cut) cut = text.length - s <= 4 * hold ? s : e;
+    for (const [s, e] of runs) if (s < cut && e > cut && text.length - s <= 4 * hold) cut = s;
+    for (let i = spans.length - 1; i >= 0; i--) if (spans[i][0] < cut && spans[i][1] > cut) cut = spans[i][0];
+    if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+    this.held = text.slice(cut);
+    return applySpans(text, spans, cut);
+  }
+
+  flush(): string {
+    const rest = this.held;
+    this.held = '';
+    return this.owner.redact(rest);
+  }
+
+  /** Characters currently held back (for tests and diagnostics; never the text itself). */
+  get heldLength(): number {
+    return this.held.length;
+  }
+}
+
+function secretBytesInRun(run: string, offset: number, forms: readonly Uint8Array[]): Span[] {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const bytes: number[] = [];
+  for (const t of run.matchAll(HEX_TOKEN)) {
+    starts.push(offset + t.index);
+    ends.push(offset + t.index + t[0].length);
+    bytes.push(parseInt(t[1], 16));
+  }
+  const spans: Span[] = [];
+  for (const key of forms) {
+    const need = Math.min(key.length, MIN_BYTE_RUN);
+    for (let i = 0; i < bytes.length; i++) {
+      for (let a = 0; a < key.length; a++) {
+        let n = 0;
+        while (i + n < bytes.length && a + n < key.length && bytes[i + n] === key[a + n]) n++;
+        if (n >= need) spans.push([starts[i], ends[i + n - 1]]);
+      }
+    }
+  }
+  return spans;
+}
+
+/** Replaces the spans that end at or before `limit` and returns text[0, limit) redacted. */
+function applySpans(text: string, spans: readonly Span[], limit: number): string {
+  let out = '';
+  let pos = 0;
+  for (const [s, e] of spans) {
+    if (e > limit) break;
+    out += text.slice(pos, s) + REDACTED;
+    pos = e;
+  }
+  return out + text.slice(pos, limit);
+}
+
+function mergeSpans(spans: Span[]): Span[] {
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const out: Array<[number, number]> = [];
+  for (const [s, e] of spans) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
+}
+
+function alternation(items: ReadonlySet<string>, flags: string): RegExp | undefined {
+  if (items.size === 0) return undefined;
+  // Longest first, so a secret that contains another is redacted whole.
+  const alts = [...items].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(alts.join('|'), flags);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+function toHex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** The firmware's PROV_EVT value encoding: space, `%`, `=` and non-printable bytes become `%XX`. */
+function percentEncode(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) {
+    out += b <= 0x20 || b >= 0x7f || b === 0x25 || b === 0x3d ? `%${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b);
+  }
+  return out;
+}
+
+function safeEncodeUri(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return s; // a lone surrogate: no URI form exists, the text form is still matched
+  }
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
