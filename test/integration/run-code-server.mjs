@@ -5,13 +5,13 @@
 // Env: ESPNOW_VSCODE_TIMEOUT_MS (overall limit, default 10 min), ESPNOW_SKIP_UI=1, ESPNOW_TEST_VERBOSE=1
 // (forward every browser console line), ESPNOW_EXT_PATH / ESPNOW_TESTS_PATH (run another extension or test
 // entry; used to check this harness against a fixture).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, newPage } from './host/browser.mjs';
 import { codeServerBin, startCodeServer } from './host/code-server.mjs';
+import { buildSuites, makeWorkspace, readResults } from './host/suites.mjs';
 import { tailFile } from './host/tail.mjs';
 import { runUiTest } from './ui-test.mjs';
 
@@ -29,24 +29,6 @@ async function cleanup() {
   while (cleanups.length) {
     try { await cleanups.pop()(); } catch (e) { console.error(`vscode-host: cleanup failed: ${e?.message ?? e}`); }
   }
-}
-
-function buildSuites() {
-  const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(repoRoot, 'test/integration/tsconfig.json')], { cwd: repoRoot, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('compiling test/integration/suite failed (tsc output above)');
-  return join(repoRoot, 'out/test/integration/suite/index.js');
-}
-
-/** A workspace of its own: a real folder with workspace settings, as a user would open. */
-function makeWorkspace(tmp) {
-  const ws = join(tmp, 'workspace');
-  mkdirSync(join(ws, '.vscode'), { recursive: true });
-  writeFileSync(
-    join(ws, '.vscode/settings.json'),
-    JSON.stringify({ 'espnow.wifi.ssid': 'test-network', 'espnow.lab.boardCount': 2 }, null, 2),
-  );
-  return ws;
 }
 
 /**
@@ -78,14 +60,6 @@ async function runSuites({ browser, server, ws, extPath, testsPath }) {
   return { code, page };
 }
 
-function readResults(file) {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 async function main() {
   const extPath = resolve(process.env.ESPNOW_EXT_PATH ?? repoRoot);
   const extMain = JSON.parse(readFileSync(join(extPath, 'package.json'), 'utf8')).main;
@@ -93,7 +67,7 @@ async function main() {
     throw new Error(`${join(extPath, extMain)} is missing: build the extension first (npm run build:dev)`);
   }
   const bin = codeServerBin(repoRoot);
-  const testsPath = process.env.ESPNOW_TESTS_PATH ? resolve(process.env.ESPNOW_TESTS_PATH) : buildSuites();
+  const testsPath = process.env.ESPNOW_TESTS_PATH ? resolve(process.env.ESPNOW_TESTS_PATH) : buildSuites(repoRoot);
 
   const tmp = mkdtempSync(join(tmpdir(), 'espnow-vscode-'));
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));

@@ -16,7 +16,7 @@ describe('Roles', () => {
     registration = a.addDiscoverySource(source);
     source.set([usbBoard('/dev/ttyTEST0', 'ROLE-1'), usbBoard('/dev/ttyTEST1', 'ROLE-2')]);
     await until('both test boards are listed', () => a.boards.find('/dev/ttyTEST0') && a.boards.find('/dev/ttyTEST1'), a.boards.onDidChange);
-    // Workspace state outlives a run under @vscode/test-electron (its user data folder is reused).
+    // Start from no roles, whatever an earlier test (or a reused profile) left in workspace state.
     await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST0');
     await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST1');
   });
