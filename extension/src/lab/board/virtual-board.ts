@@ -71,6 +71,8 @@ export class VirtualBoard implements ComPortModel, Disposable {
   private chipBaud: number | 'auto' = BOOT_BAUD;
   private lastHostSenderBaud = BOOT_BAUD;
   private hostBytes = 0;
+  /** A software reset from the loader is in progress: its last answer must still reach the host. */
+  private softResetting = false;
   private line = { baud: BOOT_BAUD, dtr: false, rts: false, brk: false };
   private frameFormat: FrameFormat = { dataBits: 8, parity: 1, stopBits: 1 };
 
@@ -223,10 +225,11 @@ export class VirtualBoard implements ComPortModel, Disposable {
     this.circuit.setLines(false, false);
   }
 
-  private onRunState(s: ChipRunState): void {
+  private onRunState(s: ChipRunState, keepTx = false): void {
     this.stopProgram();
     this.toChip.purge();
-    this.toHost.purge();
+    if (!keepTx && !this.softResetting) this.toHost.purge();
+    if (s.kind === 'run') this.softResetting = false;
     if (s.kind === 'reset') {
       this.setRunState('reset');
       return;
@@ -273,6 +276,19 @@ export class VirtualBoard implements ComPortModel, Disposable {
       },
       lockAutobaud: () => {
         if (live() && this.chipBaud === 'auto') this.chipBaud = this.lastHostSenderBaud;
+      },
+      leaveLoader: (how) => {
+        if (!live()) return;
+        // Deferred: the loader calls this while handling a command, and the switch disposes it. Its
+        // answer already queued on the UART is kept: the FIFO drains before the jump or the reset.
+        queueMicrotask(() => {
+          if (!live()) return;
+          if (how === 'run-user-code') this.onRunState({ kind: 'run', downloadMode: false }, true);
+          else {
+            this.softResetting = true;
+            this.circuit.pulse();
+          }
+        });
       },
       log: (message) => this.log(message),
     };
