@@ -75,25 +75,27 @@ export class LineSplitter {
 
   /**
    * Emits the pending partial line (terminator `none`; its rest, when it comes, is marked `continued`).
-   * Bytes of an incomplete UTF-8 character stay in the decoder: a quiet period must not corrupt them.
+   * Bytes of an incomplete UTF-8 character stay in the decoder, and a trailing CR stays undecided (its
+   * line's text is shown, its ending comes with the next chunk): a quiet period must not turn a CRLF
+   * split in two into two line ends.
    */
   flush(): SplitLine[] {
     const out: SplitLine[] = [];
-    if (this.pendingCr) {
-      this.pendingCr = false;
-      this.emit(out, 'cr');
-    } else if (this.pending.length > 0) {
-      this.emit(out, 'none');
-    }
+    if (this.pending.length > 0) this.emit(out, 'none');
     return out;
   }
 
-  /** End of stream: decodes what the decoder still holds (as U+FFFD when incomplete) and flushes. */
+  /** End of stream: decodes what the decoder still holds (as U+FFFD when incomplete) and emits everything. */
   end(): SplitLine[] {
     const rest = this.decoder.decode();
     this.decoder = new TextDecoder('utf-8', { fatal: false });
     const out = rest ? this.push(rest) : [];
-    out.push(...this.flush());
+    if (this.pendingCr) {
+      this.pendingCr = false;
+      this.emit(out, 'cr');
+    } else {
+      out.push(...this.flush());
+    }
     this.midLine = false;
     return out;
   }

@@ -109,8 +109,16 @@ test('flush keeps an incomplete UTF-8 sequence for the next chunk', () => {
   assert.deepEqual(s.push(new Uint8Array([...euro.subarray(1), 0x0a])), [{ text: '€', terminator: 'lf', continued: false }]);
 });
 
-test('a CR held at the chunk end is resolved by flush as a lone CR', () => {
+test('a flush between CR and LF shows the text and keeps one line end', () => {
   const s = new LineSplitter();
   assert.deepEqual(s.push('50%\r'), []);
-  assert.deepEqual(s.flush(), [{ text: '50%', terminator: 'cr', continued: false }]);
+  assert.deepEqual(s.flush(), [{ text: '50%', terminator: 'none', continued: false }]);
+  assert.deepEqual(s.flush(), []);
+  assert.deepEqual(s.push('\nok\n'), [
+    { text: '', terminator: 'crlf', continued: true },
+    { text: 'ok', terminator: 'lf', continued: false },
+  ]);
+  const lone = new LineSplitter();
+  lone.push('60%\r');
+  assert.deepEqual(lone.end(), [{ text: '60%', terminator: 'cr', continued: false }]);
 });
