@@ -22,6 +22,8 @@ const resultsDir = join(repoRoot, 'test-results');
 const say = (s) => console.log(`vscode-host: ${s}`);
 
 class Timeout extends Error {}
+/** The page on screen now, for a screenshot of where a timed-out run was stuck. */
+let currentPage;
 
 /** Everything started is registered here and torn down in reverse order, whatever happened. */
 const cleanups = [];
@@ -37,6 +39,7 @@ async function cleanup() {
  */
 async function runSuites({ browser, server, ws, extPath, testsPath }) {
   const page = await newPage(browser);
+  currentPage = page;
   cleanups.push(() => page.context().close());
   const exitCode = new Promise((resolveExit) => {
     void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
@@ -101,6 +104,7 @@ async function main() {
   let failed = results?.failed ?? 0;
   if (!results) {
     console.log('vscode-host: the test entry wrote no results (did it load? see the browser errors above)');
+    console.log(`vscode-host: last lines of the code-server log:\n${server.logTail(30)}`);
     if (suites.code === 0) failed += 1; // a run that reports nothing has not shown anything works
   }
   say(`suites finished with exit code ${suites.code} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
@@ -108,8 +112,10 @@ async function main() {
   let uiOk = true;
   if (process.env.ESPNOW_SKIP_UI !== '1') {
     const page = await newPage(browser);
+    currentPage = page;
     cleanups.push(() => page.context().close());
     const screenshot = join(resultsDir, 'ui-provision-pair.png');
+    rmSync(screenshot, { force: true }); // a stale picture must not pass for this run's
     try {
       await runUiTest({ page, url: server.url(ws, { extensionDevelopmentPath: extPath }), screenshot, log: (s) => console.log(`  ${s}`) });
       passed += 1;
@@ -144,7 +150,11 @@ let exitCode = 1;
 try {
   exitCode = await Promise.race([main(), deadline]);
 } catch (e) {
-  console.error(`vscode-host: ${e instanceof Timeout ? 'TIMEOUT: ' : 'ERROR: '}${e?.message ?? e}`);
+  console.log(`vscode-host: ${e instanceof Timeout ? 'TIMEOUT: ' : 'ERROR: '}${e?.message ?? e}`);
+  if (e instanceof Timeout && currentPage) {
+    const shot = join(resultsDir, 'timeout.png');
+    if (await currentPage.screenshot({ path: shot, timeout: 5_000 }).then(() => true, () => false)) console.log(`vscode-host: the page at that moment: ${shot}`);
+  }
   console.log('vscode-host: 0 passed, 1 failed');
 } finally {
   clearTimeout(timer);

@@ -13,9 +13,10 @@ describe('Board discovery', () => {
     registration = a.addDiscoverySource(source);
   });
 
+  // Guarded: when activation fails, beforeEach never got this far and the failure should say why, once.
   afterEach(() => {
-    registration.dispose();
-    source.dispose();
+    registration?.dispose();
+    source?.dispose();
   });
 
   it('shows a plugged-in board within a second and drops it when unplugged', async () => {

@@ -29,7 +29,8 @@ class LineReporter extends Mocha.reporters.Base {
     runner.on(EVENT_TEST_PENDING, (t: Mocha.Test) => out(`${indent(t)}- ${t.title} (skipped)`));
     runner.on(EVENT_TEST_FAIL, (t: Mocha.Test, err: Error) => {
       out(`${indent(t)}✗ ${t.title}`);
-      for (const l of String(err?.stack ?? err).split('\n')) out(`${indent(t)}    ${l}`);
+      // The message and the first frames locate a failure; the rest is the extension host's internals.
+      for (const l of String(err?.stack ?? err).split('\n').slice(0, 6)) out(`${indent(t)}    ${l}`);
     });
     runner.once(EVENT_RUN_END, () => {
       const s = this.stats;

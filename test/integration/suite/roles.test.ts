@@ -22,6 +22,8 @@ describe('Roles', () => {
   });
 
   afterEach(async () => {
+    // When activation fails, beforeEach never got this far: nothing to restore.
+    if (!registration) return;
     source.set([usbBoard('/dev/ttyTEST0', 'ROLE-1'), usbBoard('/dev/ttyTEST1', 'ROLE-2')]);
     await until('both test boards are back', () => a.boards.find('/dev/ttyTEST0') && a.boards.find('/dev/ttyTEST1'), a.boards.onDidChange);
     await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST0');
