@@ -51,6 +51,12 @@ export interface ChipContext {
   lockAutobaud?(): void;
   /** Lab-internal diagnostics (not UART output). */
   log(message: string): void;
+  /**
+   * Optional: the program leaves the ROM loader (FLASH_END/FLASH_DEFL_END sent to the ROM). 'soft-reset'
+   * resets the chip (strapping pins are sampled again); 'run-user-code' boots from flash. A board without
+   * it keeps the loader running, which is what esp-flasher-stub does for these commands anyway.
+   */
+  leaveLoader?(how: 'soft-reset' | 'run-user-code'): void;
 }
 
 /** Whatever runs on the chip between two resets. The board disposes it on reset or power-off. */
