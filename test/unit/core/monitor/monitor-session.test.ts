@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MonitorSession, type MonitorConnection } from '../../../../extension/src/core/monitor/monitor-session';
+import { Redactor } from '../../../../extension/src/core/monitor/redactor';
+import { PortArbiter } from '../../../../extension/src/core/serial/port-arbiter';
+import { FakePort } from '../../../support/fake-serial-link';
+
+function untilConnection(s: MonitorSession, want: MonitorConnection): Promise<void> {
+  if (s.connection === want) return Promise.resolve();
+  return new Promise((resolve) => {
+    const sub = s.onDidChangeConnection((c) => {
+      if (c === want) {
+        sub.dispose();
+        resolve();
+      }
+    });
+  });
+}
+
+function setup() {
+  const port = new FakePort();
+  const arbiter = new PortArbiter();
+  const session = new MonitorSession({
+    path: '/dev/ttyUSB0',
+    baudRate: 115200,
+    arbiter,
+    openLink: (p) => port.open(p),
+    reconnectIntervalMs: 5,
+    pipeline: { redactor: new Redactor([{ kind: 'password', value: 'hunter2-secret' }]), monochrome: true },
+  });
+  const rendered: string[] = [];
+  session.pipeline.onDidRender((t) => rendered.push(t));
+  return { port, arbiter, session, rendered };
+}
+
+test('the monitor renders the board log, redacted, and tracks its state', async () => {
+  const { port, session, rendered } = setup();
+  await session.start();
+  assert.deepEqual(port.signals[0], { dtr: false, rts: false }, 'opening does not reset the board');
+  port.emit('I (10) PROV_EVT: boot role=initiator mode=secure\r\nI (20) app: pass=hunter2-');
+  port.emit('secret\r\nI (30) PROV_EVT: got_ip ip=192.168.4.100 mask=255.255.255.0 gw=192.168.4.1\r\n');
+  const all = rendered.join('');
+  assert.ok(!all.includes('hunter2-secret'));
+  assert.match(all, /‹redacted›/);
+  assert.equal(session.pipeline.state.status, 'provisioned');
+  session.dispose();
+  assert.equal(port.current, undefined, 'the port is closed');
+});
+
+test('the flasher borrows the port and the monitor takes it back', async () => {
+  const { port, arbiter, session } = setup();
+  await session.start();
+  const lease = await arbiter.claim('/dev/ttyUSB0', { name: 'flashing', lends: false });
+  assert.equal(session.connection, 'lent');
+  assert.equal(port.current, undefined, 'the monitor closed its link for the flasher');
+  lease.dispose();
+  await untilConnection(session, 'open');
+  assert.equal(port.links.length, 2);
+  session.dispose();
+});
+
+test('after an unplug the monitor waits and reconnects when the board returns', async () => {
+  const { port, session, rendered } = setup();
+  await session.start();
+  port.unplug();
+  await untilConnection(session, 'waiting-for-board');
+  assert.match(rendered.join(''), /went away/);
+  port.present = true;
+  await untilConnection(session, 'open');
+  assert.match(rendered.join(''), /reconnected/);
+  await session.resetBoard();
+  assert.deepEqual(port.signals.slice(-2), [{ dtr: false, rts: true }, { dtr: false, rts: false }]);
+  session.dispose();
+});
+
+test('a port that cannot be opened releases its claim', async () => {
+  const { port, arbiter, session } = setup();
+  port.present = false;
+  await assert.rejects(session.start(), /does not exist/);
+  assert.equal(arbiter.ownerOf('/dev/ttyUSB0'), undefined);
+  session.dispose();
+});
