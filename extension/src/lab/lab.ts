@@ -65,8 +65,8 @@ export class Lab implements LabControl, Disposable {
     const log = options.log ?? (() => undefined);
     const air = new Air(options.air);
     // The link server asks for the access points at every join, long after `lab` exists.
-    const linkServer = new LinkServer({ air, accessPoints: () => [lab.accessPoint], log });
-    const lab = new Lab(options.stateDir, air, linkServer, options.programs, options.accessPoint ?? DEFAULT_ACCESS_POINT, log);
+    const linkServer: LinkServer = new LinkServer({ air, accessPoints: (): AccessPoint[] => [lab.accessPoint], log });
+    const lab: Lab = new Lab(options.stateDir, air, linkServer, options.programs, options.accessPoint ?? DEFAULT_ACCESS_POINT, log);
     try {
       await linkServer.listen();
       const specs: SavedBoard[] = options.boards
