@@ -2,14 +2,18 @@ import * as vscode from 'vscode';
 import { BoardDiscovery } from './core/boards/board-discovery';
 import { BoardRegistry } from './core/boards/board-registry';
 import { RoleStore } from './core/boards/role-store';
+import { openSerialLink } from './core/serial/link-factory';
+import { PortArbiter } from './core/serial/port-arbiter';
 import { BoardTreeProvider } from './vscode/board-tree';
-import type { CommandContext } from './vscode/command-context';
+import { reportError, type CommandContext } from './vscode/command-context';
 import { registerBoardCommands } from './vscode/commands/board-commands';
 import { registerCredentialCommands } from './vscode/commands/credential-commands';
 import { registerLabCommands } from './vscode/commands/lab-commands';
 import { registerRoleCommands } from './vscode/commands/role-commands';
 import { setUpDiscovery } from './vscode/discovery-setup';
+import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
+import { SecretRedactor } from './vscode/secret-redactor';
 import { readVscodeSettings } from './vscode/settings-reader';
 import type { EspNowApi } from './vscode/test-api';
 
@@ -18,7 +22,13 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const log = vscode.window.createOutputChannel('ESP-NOW', { log: true });
   const discovery = new BoardDiscovery();
   const registry = new BoardRegistry(discovery, new RoleStore(context.workspaceState), context.workspaceState);
-  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings: () => readVscodeSettings() };
+  const settings = () => readVscodeSettings();
+  const arbiter = new PortArbiter();
+  const secretRedactor = new SecretRedactor(context.secrets, settings, log);
+  void secretRedactor.refresh();
+  const reportFailure = (e: unknown) => reportError(ctx, 'monitor', e);
+  const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, () => settings().monitorBaud, reportFailure);
+  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors };
 
   const tree = new BoardTreeProvider(registry);
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
@@ -31,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     tree,
     view,
     statusBar,
+    secretRedactor,
+    monitors,
     setUpDiscovery(discovery, ctx),
     ...registerBoardCommands(ctx),
     ...registerRoleCommands(ctx),
@@ -38,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerLabCommands(ctx),
   );
   log.info('ESP-NOW Provision activated');
-  return { boards: registry, discovery, statusBar, addDiscoverySource: (s) => discovery.addSource(s) };
+  return { boards: registry, discovery, statusBar, monitors, addDiscoverySource: (s) => discovery.addSource(s) };
 }
 
 export function deactivate(): void {}

@@ -4,6 +4,8 @@ import type { BoardDiscovery } from '../core/boards/board-discovery';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import { isProvisionError, ProvisionError } from '../core/common/errors';
 import type { Settings } from '../core/config/settings';
+import type { PortArbiter } from '../core/serial/port-arbiter';
+import type { MonitorManager } from './monitor-manager';
 import type { BoardTreeNode } from './board-tree';
 import { boardLabel } from './board-tree';
 
@@ -14,6 +16,8 @@ export interface CommandContext {
   readonly secrets: vscode.SecretStorage;
   readonly log: vscode.LogOutputChannel;
   readonly settings: () => Settings;
+  readonly arbiter: PortArbiter;
+  readonly monitors: MonitorManager;
 }
 
 /**

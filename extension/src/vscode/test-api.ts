@@ -2,6 +2,7 @@ import type { BoardDiscovery } from '../core/boards/board-discovery';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import type { DiscoverySource } from '../core/boards/discovery-source';
 import type { Disposable } from '../core/common/disposable';
+import type { MonitorManager } from './monitor-manager';
 import type { PairStatusBar } from './pair-status-bar';
 
 /**
@@ -12,5 +13,6 @@ export interface EspNowApi {
   readonly boards: BoardRegistry;
   readonly discovery: BoardDiscovery;
   readonly statusBar: PairStatusBar;
+  readonly monitors: MonitorManager;
   addDiscoverySource(source: DiscoverySource): Disposable;
 }

@@ -22,7 +22,7 @@ export function registerBoardCommands(ctx: CommandContext): vscode.Disposable[] 
     }),
     registerCommand(ctx, 'espnow.openMonitor', async (arg) => {
       const board = await boardArgument(ctx, arg, 'Open monitor');
-      if (board) notBuiltYet(ctx, 'Open Monitor', `the serial monitor for ${board.port.path} comes with the serial stack.`);
+      if (board) ctx.monitors.show(board);
     }),
     registerCommand(ctx, 'espnow.buildFirmware', () => notBuiltYet(ctx, 'Build Firmware', 'building firmware/ per role with idf.py comes with the build stage.')),
     registerCommand(ctx, 'espnow.provisionPair', () => provision(ctx, 'Provision Pair', 1)),

@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import type { Board } from '../core/boards/board';
+import type { BoardRegistry } from '../core/boards/board-registry';
+import { activityFromMonitorState } from '../core/monitor/monitor-activity';
+import { MonitorSession } from '../core/monitor/monitor-session';
+import type { Redactor } from '../core/monitor/redactor';
+import type { PortArbiter } from '../core/serial/port-arbiter';
+import type { SerialLink } from '../core/serial/serial-link';
+import { boardLabel } from './board-tree';
+import { MonitorTerminal } from './monitor-terminal';
+
+/** One monitor terminal per board; opening it again shows the existing one. */
+export class MonitorManager implements vscode.Disposable {
+  private readonly open = new Map<string, { terminal: vscode.Terminal; session: MonitorSession }>();
+  private readonly closeSub: vscode.Disposable;
+
+  constructor(
+    private readonly registry: BoardRegistry,
+    private readonly arbiter: PortArbiter,
+    private readonly redactor: Redactor,
+    private readonly openLink: (path: string) => SerialLink,
+    private readonly baudRate: () => number,
+    private readonly onError: (e: unknown) => void,
+  ) {
+    this.closeSub = vscode.window.onDidCloseTerminal((t) => {
+      for (const [path, m] of this.open) {
+        if (m.terminal === t) {
+          this.open.delete(path);
+          if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'idle' });
+        }
+      }
+    });
+  }
+
+  /** Shows the board's monitor, creating it when needed. Returns the session (tests read its state). */
+  show(board: Board, preserveFocus = false): MonitorSession {
+    const existing = this.open.get(board.port.path);
+    if (existing) {
+      existing.terminal.show(preserveFocus);
+      return existing.session;
+    }
+    const path = board.port.path;
+    const baud = this.baudRate();
+    const session = new MonitorSession({
+      path,
+      baudRate: baud,
+      arbiter: this.arbiter,
+      openLink: this.openLink,
+      pipeline: { redactor: this.redactor, role: board.role === 'none' ? undefined : board.role },
+    });
+    session.pipeline.onDidChangeState((state) => {
+      if (this.registry.find(path)) this.registry.setActivity(path, activityFromMonitorState(state));
+    });
+    const title = `${boardLabel(board)} · ${path} @ ${baud}`;
+    const pty = new MonitorTerminal(session, title, this.onError);
+    const terminal = vscode.window.createTerminal({ name: `ESP-NOW ${board.chipInfo?.chip ?? path.replace(/^.*[/:]/, '')}`, pty, iconPath: new vscode.ThemeIcon('pulse') });
+    this.open.set(path, { terminal, session });
+    this.registry.setActivity(path, { kind: 'monitoring' });
+    terminal.show(preserveFocus);
+    return session;
+  }
+
+  sessionOf(path: string): MonitorSession | undefined {
+    return this.open.get(path)?.session;
+  }
+
+  dispose(): void {
+    this.closeSub.dispose();
+    for (const m of this.open.values()) m.terminal.dispose();
+    this.open.clear();
+  }
+}
