@@ -10,7 +10,7 @@ import { Rfc2217Client } from '../../../extension/src/core/serial/rfc2217-client
 import { WebSerialAdapter } from '../../../extension/src/core/serial/web-serial-adapter';
 
 /** esptool-js 0.7.0 is ESM-only; this loads it from our CommonJS tests. */
-export type EsptoolJs = typeof import('esptool-js');
+export type EsptoolJs = typeof import('esptool-js', { with: { 'resolution-mode': 'import' } });
 
 export function loadEsptool(): Promise<EsptoolJs> {
   return import('esptool-js');
