@@ -1,0 +1,329 @@
+#include "epv_initiator.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void epv_initiator_init(epv_initiator_t *n, const epv_config_t *cfg, const epv_env_t *env)
+{
+    memset(n, 0, sizeof(*n));
+    n->cfg = *cfg;
+    epv_out_init(&n->out, env);
+    n->channel = cfg->channel ? cfg->channel : 1;
+}
+
+static bool secure(const epv_initiator_t *n) { return n->cfg.mode == EPV_MODE_SECURE; }
+
+static void fail(epv_initiator_t *n, const char *reason, const char *detail)
+{
+    for (int id = 0; id < EPV_TIMER_COUNT; id++) {
+        epv_out_timer_stop(&n->out, (epv_timer_id_t)id);
+    }
+    n->state = EPV_ISTATE_FAILED;
+    epv_wipe(&n->creds, sizeof(n->creds));
+    epv_out_log(&n->out, 'E', "Provisioning failed: %s (%s)", reason, detail);
+    epv_evt_begin(&n->out, "failed");
+    epv_evt_cstr(&n->out, "reason", reason);
+    epv_evt_cstr(&n->out, "detail", detail);
+    epv_evt_end(&n->out, 'E');
+}
+
+void epv_initiator_start(epv_initiator_t *n)
+{
+    if (n->state != EPV_ISTATE_IDLE) {
+        return;
+    }
+    n->state = EPV_ISTATE_SCANNING;
+    epv_out_channel(&n->out, n->channel);
+    epv_out_log(&n->out, 'I', "Scanning for a responder (%s), timeout %lus", n->cfg.channel ? "fixed channel" : "channels 1-13",
+                (unsigned long)(n->cfg.scan_timeout_ms / 1000));
+    epv_evt_begin(&n->out, "scan_start");
+    if (n->cfg.channel) {
+        epv_evt_int(&n->out, "channels", n->cfg.channel);
+    } else {
+        epv_evt_cstr(&n->out, "channels", "1-13");
+    }
+    epv_evt_int(&n->out, "timeout_ms", (long)n->cfg.scan_timeout_ms);
+    epv_evt_end(&n->out, 'I');
+    epv_out_timer_start(&n->out, EPV_TIMER_SCAN, n->cfg.scan_timeout_ms);
+    if (!n->cfg.channel) {
+        epv_out_timer_start(&n->out, EPV_TIMER_DWELL, n->cfg.beacon_interval_ms + EPV_DWELL_EXTRA_MS);
+    }
+}
+
+static void send_request(epv_initiator_t *n)
+{
+    epv_attempt_t *a = &n->attempts[n->attempt_count];
+    size_t len = 0;
+    epv_status_t st;
+    if (secure(n)) {
+        epv_secure_msg_t m;
+        memset(&m, 0, sizeof(m));
+        m.kind = EPV_KIND_S_REQUEST;
+        memcpy(a->rn, n->latest_rn, EPV_NONCE_LEN);
+        epv_out_random(&n->out, a->in, EPV_NONCE_LEN); /* fresh per attempt: the responder refuses repeats */
+        memcpy(m.u.request.responder_nonce, a->rn, EPV_NONCE_LEN);
+        memcpy(m.u.request.initiator_nonce, a->in, EPV_NONCE_LEN);
+        memcpy(m.u.request.product_id, n->cfg.product_id, sizeof(m.u.request.product_id));
+        memcpy(m.u.request.device_name, n->cfg.device_name, sizeof(m.u.request.device_name));
+        st = epv_session_proof(n->cfg.pair_key, &m.u.request, n->responder, n->cfg.self_mac, m.u.request.proof);
+        if (st == EPV_OK) {
+            st = epv_secure_encode(&m, n->payload, sizeof(n->payload), &len);
+        }
+    } else {
+        epv_compat_device_t d;
+        memset(&d, 0, sizeof(d)); /* secret and padding are zero, unlike the reference's malloc'd frame */
+        memcpy(d.product_id, n->cfg.product_id, sizeof(d.product_id));
+        memcpy(d.device_name, n->cfg.device_name, sizeof(d.device_name));
+        st = epv_compat_encode_device(&d, n->payload, sizeof(n->payload), &len);
+    }
+    n->attempt_count++;
+    epv_hdr_t h;
+    memset(&h, 0, sizeof(h));
+    memcpy(h.dest, n->responder, EPV_MAC_LEN);
+    memcpy(h.src, n->cfg.self_mac, EPV_MAC_LEN);
+    h.channel = n->channel;
+    h.filter_adjacent_channel = true;
+    if (st == EPV_OK) {
+        st = epv_out_send(&n->out, &h, n->payload, len);
+    }
+    if (st != EPV_OK) {
+        fail(n, "internal", epv_status_str(st));
+        return;
+    }
+    char mac[18];
+    epv_fmt_mac(mac, n->responder);
+    epv_out_log(&n->out, 'I', "Requesting credentials from %s (attempt %u/%u)", mac, n->attempt_count,
+                EPV_REQUEST_ATTEMPTS);
+    epv_evt_begin(&n->out, "request_sent");
+    epv_evt_mac(&n->out, "to", n->responder);
+    epv_evt_end(&n->out, 'I');
+    epv_out_timer_start(&n->out, EPV_TIMER_REPLY, EPV_REPLY_TIMEOUT_MS);
+}
+
+static void join(epv_initiator_t *n)
+{
+    n->wifi_attempts++;
+    n->state = EPV_ISTATE_JOINING;
+    epv_evt_begin(&n->out, "wifi_connecting");
+    epv_evt_str(&n->out, "ssid", n->creds.ssid, n->creds.ssid_len);
+    epv_evt_end(&n->out, 'I');
+    epv_out_join(&n->out, n->creds.ssid, n->creds.ssid_len, n->creds.password, n->creds.password_len);
+    epv_out_timer_start(&n->out, EPV_TIMER_WIFI, EPV_WIFI_TIMEOUT_MS);
+}
+
+void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
+{
+    switch (id) {
+    case EPV_TIMER_DWELL:
+        if (n->state == EPV_ISTATE_SCANNING && !n->cfg.channel) {
+            n->channel = (uint8_t)(n->channel % EPV_CHANNEL_MAX + 1);
+            epv_out_channel(&n->out, n->channel);
+            epv_out_timer_start(&n->out, EPV_TIMER_DWELL, n->cfg.beacon_interval_ms + EPV_DWELL_EXTRA_MS);
+        }
+        break;
+    case EPV_TIMER_SCAN:
+        if (n->state == EPV_ISTATE_SCANNING) {
+            fail(n, "scan_timeout", "no_beacon_heard");
+        }
+        break;
+    case EPV_TIMER_REPLY:
+        if (n->state != EPV_ISTATE_REQUESTING) {
+            break;
+        }
+        if (n->attempt_count < EPV_REQUEST_ATTEMPTS) {
+            send_request(n);
+        } else {
+            fail(n, "no_credentials", secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+        }
+        break;
+    case EPV_TIMER_WIFI:
+        if (n->state == EPV_ISTATE_JOINING) {
+            fail(n, "wifi_timeout", "no_association");
+        } else if (n->state == EPV_ISTATE_WAIT_IP) {
+            fail(n, "dhcp_timeout", "no_lease");
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void found(epv_initiator_t *n, const epv_hdr_t *h, int rssi, uint8_t channel)
+{
+    memcpy(n->responder, h->src, EPV_MAC_LEN);
+    if (channel) {
+        n->channel = channel;
+    }
+    epv_out_timer_stop(&n->out, EPV_TIMER_DWELL);
+    epv_out_timer_stop(&n->out, EPV_TIMER_SCAN);
+    n->state = EPV_ISTATE_REQUESTING;
+    char mac[18];
+    epv_fmt_mac(mac, h->src);
+    epv_out_log(&n->out, 'I', "Responder %s on channel %u, RSSI %d", mac, n->channel, rssi);
+    epv_evt_begin(&n->out, "responder_found");
+    epv_evt_mac(&n->out, "mac", h->src);
+    epv_evt_int(&n->out, "channel", n->channel);
+    epv_evt_int(&n->out, "rssi", rssi);
+    epv_evt_end(&n->out, 'I');
+    send_request(n);
+}
+
+static void got_creds(epv_initiator_t *n, const epv_hdr_t *h)
+{
+    epv_out_timer_stop(&n->out, EPV_TIMER_REPLY);
+    epv_out_log(&n->out, 'I', "Credentials received (%s)", secure(n) ? "encrypted" : "in clear");
+    epv_evt_begin(&n->out, "credentials_received");
+    epv_evt_mac(&n->out, "from", h->src);
+    epv_evt_str(&n->out, "ssid", n->creds.ssid, n->creds.ssid_len);
+    epv_evt_end(&n->out, 'I');
+    n->wifi_attempts = 0;
+    join(n);
+}
+
+static void on_secure(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *payload, size_t len, int rssi,
+                      uint8_t channel)
+{
+    epv_secure_msg_t m;
+    if (epv_secure_decode(payload, len, &m) != EPV_OK) {
+        return;
+    }
+    if (m.kind == EPV_KIND_S_BEACON) {
+        if (n->state == EPV_ISTATE_SCANNING) {
+            memcpy(n->latest_rn, m.u.beacon.responder_nonce, EPV_NONCE_LEN);
+            found(n, h, rssi, channel);
+        } else if (n->state == EPV_ISTATE_REQUESTING && epv_mac_equal(h->src, n->responder)) {
+            memcpy(n->latest_rn, m.u.beacon.responder_nonce, EPV_NONCE_LEN); /* retries use the live nonce */
+        }
+        return;
+    }
+    if (m.kind != EPV_KIND_S_CREDS || n->state != EPV_ISTATE_REQUESTING || !epv_mac_equal(h->src, n->responder)) {
+        return;
+    }
+    for (uint8_t i = 0; i < n->attempt_count; i++) {
+        epv_attempt_t *a = &n->attempts[i];
+        if (!epv_ct_equal(a->in, m.u.creds.initiator_nonce, EPV_NONCE_LEN)) {
+            continue;
+        }
+        uint8_t key[EPV_AEAD_KEY_LEN];
+        epv_status_t st = epv_session_key(n->cfg.pair_key, a->rn, a->in, n->responder, n->cfg.self_mac, key);
+        if (st == EPV_OK) {
+            st = epv_session_open(key, a->rn, n->responder, n->cfg.self_mac, &m.u.creds, &n->creds);
+        }
+        epv_wipe(key, sizeof(key));
+        if (st == EPV_OK) {
+            got_creds(n, h);
+        } else {
+            epv_out_log(&n->out, 'W', "Credentials frame failed authentication (%s)", epv_status_str(st));
+        }
+        return;
+    }
+}
+
+static void on_compat(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *payload, size_t len, int rssi,
+                      uint8_t channel)
+{
+    epv_compat_msg_t m;
+    if (epv_compat_decode(payload, len, epv_mode_layout(n->cfg.mode), &m) != EPV_OK) {
+        return;
+    }
+    if (m.kind == EPV_KIND_BEACON && n->state == EPV_ISTATE_SCANNING) {
+        found(n, h, rssi, channel);
+    } else if (m.kind == EPV_KIND_WIFI && n->state == EPV_ISTATE_REQUESTING && epv_mac_equal(h->src, n->responder)) {
+        if (m.u.wifi.ssid_len == 0) {
+            epv_out_log(&n->out, 'W', "WIFI frame without SSID ignored");
+            return;
+        }
+        memset(&n->creds, 0, sizeof(n->creds));
+        memcpy(n->creds.ssid, m.u.wifi.ssid, m.u.wifi.ssid_len);
+        n->creds.ssid_len = m.u.wifi.ssid_len;
+        memcpy(n->creds.password, m.u.wifi.password, m.u.wifi.password_len);
+        n->creds.password_len = m.u.wifi.password_len;
+        if (m.u.wifi.layout != epv_mode_layout(n->cfg.mode)) {
+            epv_out_log(&n->out, 'W', "WIFI frame uses the other wifi_sta_config_t layout; SSID and password read anyway");
+        }
+        epv_wipe(&m, sizeof(m));
+        got_creds(n, h);
+    }
+}
+
+void epv_initiator_on_frame(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *payload, size_t len, int rssi,
+                            uint8_t channel)
+{
+    if (len < 1 || (!epv_mac_is_broadcast(h->dest) && !epv_mac_equal(h->dest, n->cfg.self_mac))) {
+        return;
+    }
+    bool frame_secure = epv_kind_is_secure(payload[0]);
+    if (frame_secure != secure(n)) {
+        if (!n->told_other_mode && (payload[0] == EPV_KIND_BEACON || payload[0] == EPV_KIND_S_BEACON)) {
+            n->told_other_mode = true;
+            epv_out_log(&n->out, 'W', "Ignoring a %s beacon: this device is in %s mode",
+                        frame_secure ? "secure" : "espressif-compatible", epv_mode_name(n->cfg.mode));
+        }
+        return;
+    }
+    if (frame_secure) {
+        on_secure(n, h, payload, len, rssi, channel);
+    } else {
+        on_compat(n, h, payload, len, rssi, channel);
+    }
+}
+
+void epv_initiator_on_send_done(epv_initiator_t *n, const uint8_t dest[EPV_MAC_LEN], bool ok)
+{
+    if (!ok && n->state == EPV_ISTATE_REQUESTING) {
+        epv_out_log(&n->out, 'W', "Request was not acknowledged; retrying on timeout");
+    }
+    (void)dest;
+}
+
+void epv_initiator_on_wifi_connected(epv_initiator_t *n, const uint8_t bssid[EPV_MAC_LEN], uint8_t channel)
+{
+    if (n->state != EPV_ISTATE_JOINING) {
+        return;
+    }
+    n->state = EPV_ISTATE_WAIT_IP;
+    n->channel = channel;
+    epv_evt_begin(&n->out, "wifi_connected");
+    epv_evt_mac(&n->out, "bssid", bssid);
+    epv_evt_int(&n->out, "channel", channel);
+    epv_evt_end(&n->out, 'I');
+    epv_out_timer_start(&n->out, EPV_TIMER_WIFI, EPV_WIFI_TIMEOUT_MS);
+}
+
+void epv_initiator_on_wifi_disconnected(epv_initiator_t *n, int reason)
+{
+    if (n->state != EPV_ISTATE_JOINING && n->state != EPV_ISTATE_WAIT_IP && n->state != EPV_ISTATE_DONE) {
+        return;
+    }
+    epv_out_timer_stop(&n->out, EPV_TIMER_WIFI);
+    epv_evt_begin(&n->out, "wifi_disconnected");
+    epv_evt_int(&n->out, "reason", reason);
+    epv_evt_end(&n->out, 'W');
+    if (n->state == EPV_ISTATE_DONE) {
+        n->wifi_attempts = 0; /* lost a working link: start a fresh series of joins */
+    }
+    if (n->wifi_attempts < EPV_WIFI_ATTEMPTS) {
+        join(n);
+        return;
+    }
+    char why[24];
+    char detail[24];
+    snprintf(why, sizeof(why), "wifi_reason_%d", reason);
+    snprintf(detail, sizeof(detail), "after_%u_attempts", n->wifi_attempts);
+    fail(n, why, detail);
+}
+
+void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4])
+{
+    if (n->state != EPV_ISTATE_WAIT_IP) {
+        return;
+    }
+    epv_out_timer_stop(&n->out, EPV_TIMER_WIFI);
+    n->state = EPV_ISTATE_DONE;
+    epv_out_log(&n->out, 'I', "Provisioned: got IP %u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+    epv_evt_begin(&n->out, "got_ip");
+    epv_evt_ip(&n->out, "ip", ip);
+    epv_evt_ip(&n->out, "mask", mask);
+    epv_evt_ip(&n->out, "gw", gw);
+    epv_evt_end(&n->out, 'I');
+}
