@@ -35,6 +35,15 @@ export interface VirtualBoardOptions {
 /** What the chip is doing, for the lab's list and for tests. */
 export type BoardRunState = 'reset' | 'download' | 'flash';
 
+/**
+ * USB Serial/JTAG is USB CDC: the host's line coding is ignored and bytes move at what full-speed bulk
+ * transfers achieve (about 1 MB/s), so such a board is paced at this equivalent rate and never garbles.
+ */
+const USB_CDC_EQUIVALENT_BAUD = 10_000_000;
+
+/** The chip resets digitally on USB Serial/JTAG; there is no RC network on EN to wait for. */
+const USB_RESET_DELAY_MS = 1;
+
 /** The console baud of the ROM boot messages (40 MHz crystal) and of the app's default console. */
 const BOOT_BAUD = 115200;
 
@@ -87,7 +96,7 @@ export class VirtualBoard implements ComPortModel, Disposable {
     this.flash = options.flash;
     this.wiring = options.wiring ?? 'uart-bridge';
     this.noise = new WireNoise(options.seed ?? options.index * 7919);
-    this.circuit = this.store.add(new ResetCircuit(this.wiring, (s) => this.onRunState(s)));
+    this.circuit = this.store.add(new ResetCircuit(this.wiring, (s) => this.onRunState(s), this.wiring === 'usb-serial-jtag' ? USB_RESET_DELAY_MS : undefined));
     this.toChip = this.store.add(new UartLine((d, baud) => this.deliverToChip(d, baud)));
     this.toHost = this.store.add(new UartLine((d, baud) => this.deliverToHost(d, baud)));
     this.store.add({ dispose: () => this.stopProgram() });
@@ -200,12 +209,12 @@ export class VirtualBoard implements ComPortModel, Disposable {
       this.faults.dropAfterBytes = 0;
       this.hostBytes = 0;
       this.log(`fault: dropping the host connection after ${dropAt} bytes`);
-      this.toChip.send(bytes, this.line.baud);
+      this.toChip.send(bytes, this.hostWireBaud());
       this.server.dropConnection();
       return;
     }
     this.hostBytes += bytes.length;
-    this.toChip.send(bytes, this.line.baud);
+    this.toChip.send(bytes, this.hostWireBaud());
   }
 
   purge(toBoard: boolean, toHost: boolean): void {
@@ -269,7 +278,7 @@ export class VirtualBoard implements ComPortModel, Disposable {
       flash: this.flash,
       faults: this.faults,
       transmit: (data) => {
-        if (live()) this.toHost.send(Uint8Array.from(data), this.uartBaud);
+        if (live()) this.toHost.send(Uint8Array.from(data), this.isUsbCdc ? USB_CDC_EQUIVALENT_BAUD : this.uartBaud);
       },
       setUartBaud: (baud) => {
         if (live()) this.chipBaud = baud;
@@ -297,13 +306,15 @@ export class VirtualBoard implements ComPortModel, Disposable {
   private deliverToChip(data: Uint8Array, senderBaud: number): void {
     if (!this.program) return;
     this.lastHostSenderBaud = senderBaud;
-    const receiver = this.chipBaud === 'auto' ? senderBaud : this.chipBaud;
-    const bytes = this.noise.apply(garble(data, senderBaud * this.frameRatio(), receiver), this.faults.bitErrorRate);
+    const receiver = this.chipBaud === 'auto' || this.isUsbCdc ? senderBaud : this.chipBaud;
+    const onWire = this.isUsbCdc ? data : garble(data, senderBaud * this.frameRatio(), receiver);
+    const bytes = this.noise.apply(onWire, this.faults.bitErrorRate);
     if (bytes.length > 0) this.program.receive(bytes);
   }
 
   private deliverToHost(data: Uint8Array, senderBaud: number): void {
-    const bytes = this.noise.apply(garble(data, senderBaud, this.line.baud * this.frameRatio()), this.faults.bitErrorRate);
+    const onWire = this.isUsbCdc ? data : garble(data, senderBaud, this.line.baud * this.frameRatio());
+    const bytes = this.noise.apply(onWire, this.faults.bitErrorRate);
     if (bytes.length > 0) this.server.sendData(bytes);
   }
 
@@ -314,6 +325,14 @@ export class VirtualBoard implements ComPortModel, Disposable {
   private frameRatio(): number {
     const hostBits = 1 + this.frameFormat.dataBits + (this.frameFormat.parity === 1 ? 0 : 1);
     return hostBits / 9;
+  }
+
+  private get isUsbCdc(): boolean {
+    return this.wiring === 'usb-serial-jtag';
+  }
+
+  private hostWireBaud(): number {
+    return this.isUsbCdc ? USB_CDC_EQUIVALENT_BAUD : this.line.baud;
   }
 
   private log(message: string): void {
