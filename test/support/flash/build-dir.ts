@@ -17,6 +17,13 @@ export function fakeImage(size: number, seed: number): Uint8Array {
   return out;
 }
 
+const created: string[] = [];
+
+/** Deletes every build dir made so far (for a test file's `after`). */
+export function removeBuildDirs(): void {
+  for (const d of created.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 export interface BuildDirOptions {
   /** esptool's chip argument; omitted from flasher_args.json when null. */
   readonly chip?: string | null;
@@ -31,6 +38,7 @@ export interface BuildDirOptions {
  */
 export function makeBuildDir(options: BuildDirOptions = {}): string {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'build-'));
+  created.push(dir);
   const seed = options.seed ?? 1;
   const chip = options.chip === undefined ? 'esp32s3' : options.chip;
   fs.mkdirSync(path.join(dir, 'bootloader'), { recursive: true });

@@ -188,7 +188,8 @@ function checkAborted(signal: AbortSignal | undefined, board: string): void {
 
 function asProvisionError(e: unknown, board: string, signal: AbortSignal | undefined): ProvisionError {
   if (signal?.aborted) return isProvisionError(e) && e.kind === 'cancelled' ? e : new ProvisionError('cancelled', 'Flashing was cancelled.', board, undefined, { cause: e });
-  if (isProvisionError(e)) return e.board ? e : new ProvisionError(e.kind, e.message, board, e.hint, { cause: e });
+  // Errors from below name the port; the label the user knows the board by wins.
+  if (isProvisionError(e)) return e.board === board ? e : new ProvisionError(e.kind, e.message, board, e.hint, { cause: e });
   return new ProvisionError('internal', e instanceof Error ? e.message : String(e), board, undefined, { cause: e });
 }
 

@@ -49,22 +49,24 @@ export async function identifyBoard(path: string, options: IdentifyOptions = {})
   const board = options.labels?.get(path) ?? path;
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const lease = await (options.arbiter ?? new PortArbiter()).claim(path, { name: `identifying ${board}`, lends: false });
+  let lease: { dispose(): void } | undefined;
   let link: SerialLink | undefined;
   let loader: BoardLoader | undefined;
   try {
+    lease = await (options.arbiter ?? new PortArbiter()).claim(path, { name: `identifying ${board}`, lends: false });
     link = (options.openLink ?? openSerialLink)(path);
     loader = await (options.connect ?? connectEsptool)(link, { board, romBaud: options.romBaud, flashBaud: options.romBaud ?? ROM_BAUD, stub: false, log: options.log, signal: options.signal });
     const details = await loader.readChipDetails();
     await loader.hardReset();
     return { path, board, chipInfo: toChipInfo(details), description: details.description, durationMs: now() - started };
   } catch (e) {
-    if (isProvisionError(e)) throw e.board ? e : new ProvisionError(e.kind, e.message, board, e.hint, { cause: e });
+    // Errors from below name the port; the label the user knows the board by wins.
+    if (isProvisionError(e)) throw e.board === board ? e : new ProvisionError(e.kind, e.message, board, e.hint, { cause: e });
     throw new ProvisionError('internal', e instanceof Error ? e.message : String(e), board, undefined, { cause: e });
   } finally {
     await loader?.close();
     link?.dispose();
-    lease.dispose();
+    lease?.dispose();
   }
 }
 
