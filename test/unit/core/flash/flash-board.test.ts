@@ -164,5 +164,5 @@ test('a wrong-chip build fails before comparing, and two builds for one port are
   assert.equal(r.error?.kind, 'config');
   assert.deepEqual(boards.get('b1')!.calls, ['connect', 'details', 'reset']);
   assert.equal(r.boardState, 'running-old');
-  await assert.rejects(flashBoards([{ path: 'b1', plan: c3 }, { path: 'b1', plan: await plan() }], options), (e: unknown) => e instanceof ProvisionError && e.kind === 'config' && /listed twice/.test(e.message));
+  await assert.rejects(flashBoards([{ path: 'b1', plan: c3 }, { path: 'b1', plan: await plan() }], { connect: options.connect, openLink: options.openLink }), (e: unknown) => e instanceof ProvisionError && e.kind === 'config' && /listed twice/.test(e.message));
 });
