@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, newPage } from './host/browser.mjs';
+import { launchBrowser, newContext } from './host/browser.mjs';
 import { codeServerBin, startCodeServer } from './host/code-server.mjs';
 import { buildSuites, makeWorkspace, readResults } from './host/suites.mjs';
 import { tailFile } from './host/tail.mjs';
@@ -37,23 +37,23 @@ async function cleanup() {
  * Opens the workbench with the extension under development and the test entry, and resolves with the exit
  * code the workbench hands to window.codeAutomationExit when the test run ends.
  */
-async function runSuites({ browser, server, ws, extPath, testsPath }) {
-  const page = await newPage(browser);
+async function runSuites({ context, server, ws, extPath, testsPath }) {
+  const page = await context.newPage();
   currentPage = page;
-  cleanups.push(() => page.context().close());
   const exitCode = new Promise((resolveExit) => {
     void page.exposeFunction('codeAutomationExit', (code) => resolveExit(Number(code)));
   });
   // The workbench's own log lines (extension host start, activation errors) when it runs for automation.
   await page.exposeFunction('codeAutomationLog', (type, msg) => {
     // The marketplace (open-vsx.org) is unreachable offline by design: not worth a line per lookup.
-    if (!verbose && /open-vsx\.org|Long running operations during shutdown/.test(String(msg))) return;
+    // Closing a window cancels its pending writes: expected at every page close.
+    if (!verbose && /open-vsx\.org|Long running operations during shutdown|\(Canceled: Canceled\)|^Canceled$/.test(String(msg))) return;
     if (verbose || type === 'error') console.log(`[workbench ${type}] ${msg}`);
   });
   page.on('console', (m) => {
     const text = m.text();
     // Extension host errors (activation failures, uncaught errors) surface here; the rest is noise.
-    if (verbose || (m.type() === 'error' && /Extension Host|espnow|Activating extension/i.test(text))) {
+    if (verbose || (m.type() === 'error' && !/\(Canceled: Canceled\)/.test(text) && /Extension Host|espnow-provision|Activating extension/i.test(text))) {
       console.log(`[browser ${m.type()}] ${text}`);
     }
   });
@@ -95,25 +95,42 @@ async function main() {
 
   const tail = tailFile(testLog);
   cleanups.push(() => tail.stop());
-  say(`running suites from ${testsPath}`);
-  const suites = await runSuites({ browser, server, ws, extPath, testsPath });
-  tail.stop();
-  await suites.page.context().close().catch(() => {});
-  const results = readResults(testResults);
-  let passed = results?.passed ?? 0;
-  let failed = results?.failed ?? 0;
-  if (!results) {
-    console.log('vscode-host: the test entry wrote no results (did it load? see the browser errors above)');
-    console.log(`vscode-host: last lines of the code-server log:\n${server.logTail(30)}`);
-    if (suites.code === 0) failed += 1; // a run that reports nothing has not shown anything works
+  // One context for every suite window, so the second one is a reload of the first (same storage).
+  const context = await newContext(browser);
+  cleanups.push(() => context.close());
+  let passed = 0;
+  let failed = 0;
+  let suitesCode = 0;
+  // suite/reload.test.ts leaves a marker in the workspace; a second window on the same workspace (a new
+  // extension host reading the workspace state the first one wrote) then checks what survived the reload.
+  const marker = join(ws, '.vscode/espnow-reload-check.json');
+  for (const phase of ['first window', 'after a window reload']) {
+    if (phase !== 'first window' && !existsSync(marker)) break;
+    say(`running suites (${phase}) from ${testsPath}`);
+    const suites = await runSuites({ context, server, ws, extPath, testsPath });
+    // Closing the page is the window closing: the workbench flushes its storage for the next one.
+    await suites.page.close({ runBeforeUnload: true }).catch(() => {});
+    tail.flush();
+    const results = readResults(testResults);
+    rmSync(testResults, { force: true });
+    passed += results?.passed ?? 0;
+    failed += results?.failed ?? 0;
+    if (!results) {
+      console.log('vscode-host: the test entry wrote no results (did it load? see the browser errors above)');
+      console.log(`vscode-host: last lines of the code-server log:\n${server.logTail(30)}`);
+      if (suites.code === 0) failed += 1; // a run that reports nothing has not shown anything works
+    }
+    if (suitesCode === 0) suitesCode = suites.code;
+    say(`suites (${phase}) finished with exit code ${suites.code} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   }
-  say(`suites finished with exit code ${suites.code} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  tail.stop();
 
   let uiOk = true;
   if (process.env.ESPNOW_SKIP_UI !== '1') {
-    const page = await newPage(browser);
+    const uiContext = await newContext(browser);
+    cleanups.push(() => uiContext.close());
+    const page = await uiContext.newPage();
     currentPage = page;
-    cleanups.push(() => page.context().close());
     const screenshot = join(resultsDir, 'ui-provision-pair.png');
     rmSync(screenshot, { force: true }); // a stale picture must not pass for this run's
     try {
@@ -130,7 +147,7 @@ async function main() {
   }
   say(`total time ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   say(`${passed} passed, ${failed} failed`);
-  if (suites.code !== 0) return suites.code;
+  if (suitesCode !== 0) return suitesCode;
   return failed > 0 || !uiOk ? 1 : 0;
 }
 

@@ -27,8 +27,11 @@ export async function launchBrowser() {
   });
 }
 
-/** A page the size of a laptop screen, so screenshots show the sidebar and the editor side by side. */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  return context.newPage();
+/**
+ * A browser context: the workbench keeps its storage (workspace state included) in the context's IndexedDB,
+ * so pages of one context are reloads of the same window, and a new context is a new browser profile.
+ * The viewport is a laptop screen, so screenshots show the sidebar and the editor side by side.
+ */
+export function newContext(browser) {
+  return browser.newContext({ viewport: { width: 1400, height: 900 } });
 }

@@ -23,6 +23,8 @@ export function tailFile(path, write = (s) => process.stdout.write(s)) {
   };
   const timer = setInterval(drain, 200);
   return {
+    /** Prints what has arrived so far, so the caller's next line comes after it. */
+    flush: drain,
     /** Prints whatever is left and stops following. */
     stop() {
       clearInterval(timer);

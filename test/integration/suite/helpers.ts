@@ -45,6 +45,31 @@ export class FakeSource implements DiscoverySource {
   }
 }
 
+/**
+ * Plugs a FakeSource into the extension. remove() unplugs it and waits until its boards have left the
+ * model: discovery rescans asynchronously, and a stale board with a reused path would otherwise satisfy
+ * the next test's waits and then vanish under it.
+ */
+export async function plugFakeSource(a: EspNowApi): Promise<{ source: FakeSource; remove(): Promise<void> }> {
+  const source = new FakeSource();
+  const registration = a.addDiscoverySource(source);
+  return {
+    source,
+    async remove() {
+      const paths = new Set((await source.scan()).map((p) => p.path));
+      registration.dispose();
+      source.dispose();
+      await until("the fake source's boards are gone", () => !a.boards.list().some((b) => paths.has(b.port.path)), a.boards.onDidChange);
+    },
+  };
+}
+
+/** A fresh name per call, so no two tests share a port path or a board identity. */
+let serial = 0;
+export function uniqueName(prefix: string): string {
+  return `${prefix}${++serial}`;
+}
+
 /** A CP2102 dev board as SerialPort.list() reports one: its serial number is its identity until the MAC is read. */
 export function usbBoard(path: string, serialNumber: string): DetectedPort {
   return { source: 'usb', path, description: `Test CP2102 ${serialNumber}`, vendorId: '10c4', productId: 'ea60', serialNumber, manufacturer: 'Silicon Labs' };
@@ -72,4 +97,13 @@ export async function until<T>(what: string, check: () => T | undefined | false,
     const poll = setInterval(test, 100);
     const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${ms} ms waiting until ${what}`))), ms);
   });
+}
+
+/**
+ * Marker a first window leaves in the workspace for the next one, so a suite can check what survives a
+ * window reload (the runners open the workspace a second time when the marker exists).
+ */
+export function reloadMarker(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? `${folder.uri.fsPath}/.vscode/espnow-reload-check.json` : undefined;
 }

@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { reloadMarker } from './helpers';
 
 /**
  * Where the report goes. console.log reaches the terminal under @vscode/test-electron; under code-server the
@@ -43,7 +44,11 @@ class LineReporter extends Mocha.reporters.Base {
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: LineReporter });
-  for (const f of fs.readdirSync(__dirname).filter((n) => n.endsWith('.test.js')).sort()) {
+  // A window opened after the first one left its reload marker only checks what survived the reload.
+  const marker = reloadMarker();
+  const afterReload = marker !== undefined && fs.existsSync(marker);
+  const files = fs.readdirSync(__dirname).filter((n) => (afterReload ? n === 'reload.test.js' : n.endsWith('.test.js')));
+  for (const f of files.sort()) {
     mocha.addFile(path.join(__dirname, f));
   }
   return new Promise((resolve, reject) => {

@@ -1,61 +1,62 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EspNowApi } from '../../../extension/src/vscode/test-api';
-import { api, FakeSource, until, usbBoard } from './helpers';
-
-const roleAt = (a: EspNowApi, path: string) => a.boards.find(path)?.role;
+import { api, plugFakeSource, uniqueName, until, usbBoard } from './helpers';
 
 describe('Roles', () => {
   let a: EspNowApi;
-  let source: FakeSource;
-  let registration: { dispose(): void };
+  let fake: Awaited<ReturnType<typeof plugFakeSource>> | undefined;
+  // Two boards per test, with names no other test uses: roles are stored per identity in workspace state.
+  let r: string;
+  let i: string;
+  const roleAt = (name: string) => a.boards.find(`/dev/tty${name}`)?.role;
+  const setRole = (cmd: string, name: string) => vscode.commands.executeCommand(cmd, `/dev/tty${name}`);
 
   beforeEach(async () => {
     a = await api();
-    source = new FakeSource();
-    registration = a.addDiscoverySource(source);
-    source.set([usbBoard('/dev/ttyTEST0', 'ROLE-1'), usbBoard('/dev/ttyTEST1', 'ROLE-2')]);
-    await until('both test boards are listed', () => a.boards.find('/dev/ttyTEST0') && a.boards.find('/dev/ttyTEST1'), a.boards.onDidChange);
-    // Start from no roles, whatever an earlier test (or a reused profile) left in workspace state.
-    await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST0');
-    await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST1');
+    fake = await plugFakeSource(a);
+    [r, i] = [uniqueName('ROLE'), uniqueName('ROLE')];
+    fake.source.set([usbBoard(`/dev/tty${r}`, r), usbBoard(`/dev/tty${i}`, i)]);
+    await until('both test boards are listed', () => roleAt(r) && roleAt(i), a.boards.onDidChange);
   });
 
+  // When activation fails, beforeEach never got this far: nothing to unplug.
   afterEach(async () => {
-    // When activation fails, beforeEach never got this far: nothing to restore.
-    if (!registration) return;
-    source.set([usbBoard('/dev/ttyTEST0', 'ROLE-1'), usbBoard('/dev/ttyTEST1', 'ROLE-2')]);
-    await until('both test boards are back', () => a.boards.find('/dev/ttyTEST0') && a.boards.find('/dev/ttyTEST1'), a.boards.onDidChange);
-    await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST0');
-    await vscode.commands.executeCommand('espnow.setRoleNone', '/dev/ttyTEST1');
-    registration.dispose();
-    source.dispose();
+    await fake?.remove();
+    fake = undefined;
   });
 
   it('sets roles from the commands and shows the pair in the status bar', async () => {
-    assert.match(a.statusBar.text, /no pair/);
-    await vscode.commands.executeCommand('espnow.setRoleResponder', '/dev/ttyTEST0');
-    await vscode.commands.executeCommand('espnow.setRoleInitiator', '/dev/ttyTEST1');
-    assert.equal(roleAt(a, '/dev/ttyTEST0'), 'responder');
-    assert.equal(roleAt(a, '/dev/ttyTEST1'), 'initiator');
-    await until('the status bar shows the pair', () => /ttyTEST0 → ttyTEST1/.test(a.statusBar.text), a.boards.onDidChange);
+    assert.equal(roleAt(r), 'none');
+    await setRole('espnow.setRoleResponder', r);
+    await setRole('espnow.setRoleInitiator', i);
+    assert.equal(roleAt(r), 'responder');
+    assert.equal(roleAt(i), 'initiator');
+    await until('the status bar shows the pair', () => a.statusBar.text.includes(`tty${r} → tty${i}`), a.boards.onDidChange);
+    await setRole('espnow.setRoleNone', r);
+    await setRole('espnow.setRoleNone', i);
+    assert.equal(roleAt(r), 'none');
+    await until('the status bar shows no pair', () => /no pair/.test(a.statusBar.text), a.boards.onDidChange);
   });
 
   it('keeps a role across unplug, re-plug, and a move to another port', async () => {
-    await vscode.commands.executeCommand('espnow.setRoleResponder', '/dev/ttyTEST0');
-    source.set([]);
-    await until('the boards are unplugged', () => a.boards.list().every((b) => !b.port.path.startsWith('/dev/ttyTEST')), a.boards.onDidChange);
-    // Same board (same USB serial number) on another port: the role comes from workspace state.
-    source.set([usbBoard('/dev/ttyTEST5', 'ROLE-1')]);
-    const moved = await until('the board is back on ttyTEST5', () => a.boards.find('/dev/ttyTEST5'), a.boards.onDidChange);
+    await setRole('espnow.setRoleResponder', r);
+    fake!.source.set([]);
+    await until('the boards are unplugged', () => !roleAt(r) && !roleAt(i), a.boards.onDidChange);
+    // Same board (same USB serial number) on another port: the role comes back from workspace state.
+    const otherPort = `/dev/tty${r}-moved`;
+    fake!.source.set([usbBoard(otherPort, r)]);
+    const moved = await until('the board is back on another port', () => a.boards.find(otherPort), a.boards.onDidChange);
     assert.equal(moved.role, 'responder');
-    assert.equal(moved.identity, 'usb:10c4:ea60:ROLE-1');
+    assert.equal(moved.identity, `usb:10c4:ea60:${r}`);
+    await vscode.commands.executeCommand('espnow.setRoleNone', otherPort);
   });
 
   it('has one responder: giving the role to a board takes it from the other', async () => {
-    await vscode.commands.executeCommand('espnow.setRoleResponder', '/dev/ttyTEST0');
-    await vscode.commands.executeCommand('espnow.setRoleResponder', '/dev/ttyTEST1');
-    assert.equal(roleAt(a, '/dev/ttyTEST1'), 'responder');
-    assert.equal(roleAt(a, '/dev/ttyTEST0'), 'none');
+    await setRole('espnow.setRoleResponder', r);
+    await setRole('espnow.setRoleResponder', i);
+    assert.equal(roleAt(i), 'responder');
+    assert.equal(roleAt(r), 'none');
+    await setRole('espnow.setRoleNone', i);
   });
 });
