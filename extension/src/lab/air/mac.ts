@@ -1,0 +1,14 @@
+import { normaliseMac } from '../../core/boards/board';
+
+/** The ESP-NOW broadcast address. */
+export const BROADCAST_MAC = 'ff:ff:ff:ff:ff:ff';
+
+/** Formats 6 eFuse bytes as `aa:bb:cc:dd:ee:ff`, the form the lab link and the capture use. */
+export function macToString(mac: Uint8Array): string {
+  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Parses a MAC strictly as the lab link writes it (six lowercase or uppercase hex pairs with colons). */
+export function parseLinkMac(text: string): string | undefined {
+  return /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text) ? normaliseMac(text) : undefined;
+}
