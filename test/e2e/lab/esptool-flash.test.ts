@@ -39,12 +39,16 @@ for (const [i, { chip, name, description }] of CHIPS.entries()) {
         });
         const tw = Date.now() - t0;
         assert.deepEqual(s.board.readFlash(OFFSET, MB), image, 'flash holds the image');
+        if (compress) {
+          console.log(`${name} compressed: write+verify ${tw} ms (${((MB / tw) * 1000 / 1024).toFixed(0)} KiB/s)`);
+          continue; // one READ_FLASH per chip keeps the suite short; the uncompressed pass reads back
+        }
         const t1 = Date.now();
         const back = await s.loader.readFlash(OFFSET, MB);
         const tr = Date.now() - t1;
         assert.equal(back.length, MB);
         assert.ok(Buffer.from(back).equals(Buffer.from(image)), 'read back byte-identical');
-        console.log(`${name} ${compress ? 'compressed' : 'uncompressed'}: write+verify ${tw} ms (${((MB / tw) * 1000 / 1024).toFixed(0)} KiB/s), read ${tr} ms (${((MB / tr) * 1000 / 1024).toFixed(0)} KiB/s)`);
+        console.log(`${name} uncompressed: write+verify ${tw} ms (${((MB / tw) * 1000 / 1024).toFixed(0)} KiB/s), read ${tr} ms (${((MB / tr) * 1000 / 1024).toFixed(0)} KiB/s)`);
       }
     } finally {
       await s.close();
