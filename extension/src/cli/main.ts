@@ -1,11 +1,15 @@
 import { exitCodeOf, isProvisionError } from '../core/common/errors';
 import { CliUsageError, processIo, type CliIo } from './cli-io';
 import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
+import { FLASH_USAGE, runFlashCommand } from './commands/flash';
+import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
 
 type Command = { usage: string; run: (args: string[], io: CliIo) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   boards: { usage: BOARDS_USAGE, run: (a, io) => runBoardsCommand(a, io) },
+  identify: { usage: IDENTIFY_USAGE, run: (a, io) => runIdentifyCommand(a, io) },
+  flash: { usage: FLASH_USAGE, run: (a, io) => runFlashCommand(a, io) },
 };
 
 function usage(): string {

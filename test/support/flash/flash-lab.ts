@@ -29,3 +29,20 @@ export async function startFlashLab(chips: readonly ChipKind[]): Promise<{ lab: 
     },
   };
 }
+
+/** Waits until no more resources are active than at `baseline` (sockets close a tick after dispose). */
+export async function assertNothingLeft(baseline: readonly string[]): Promise<void> {
+  const count = (list: readonly string[]) => {
+    const c: Record<string, number> = {};
+    for (const r of list) if (r !== 'TTYWrap') c[r] = (c[r] ?? 0) + 1;
+    return c;
+  };
+  const was = count(baseline);
+  let grown: Array<[string, number]> = [];
+  for (let i = 0; i < 50; i++) {
+    grown = Object.entries(count(process.getActiveResourcesInfo())).filter(([t, n]) => n > (was[t] ?? 0));
+    if (grown.length === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`resources left behind: ${JSON.stringify(grown)}`);
+}

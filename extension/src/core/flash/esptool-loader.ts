@@ -105,7 +105,8 @@ class EsptoolSession implements BoardLoader {
       return {
         chip: rom.CHIP_NAME,
         description,
-        revision: /\(revision (v[\d.]+)\)/.exec(description)?.[1],
+        // ESP32 says "(revision 3)", newer chips "(revision v0.2)": one form for the tree.
+        revision: revisionOf(description),
         mac: mac.toLowerCase(),
         flashSize,
         features,
@@ -168,6 +169,11 @@ class EsptoolSession implements BoardLoader {
       throw mapLoaderError(e, this.board, this.linkFailure.error);
     }
   }
+}
+
+function revisionOf(description: string): string | undefined {
+  const m = /\(revision v?([\d.]+)\)/.exec(description);
+  return m ? `v${m[1]}` : undefined;
 }
 
 interface LinkWatch {
