@@ -47,13 +47,13 @@ async function runSuites({ context, server, ws, extPath, testsPath }) {
   await page.exposeFunction('codeAutomationLog', (type, msg) => {
     // The marketplace (open-vsx.org) is unreachable offline by design: not worth a line per lookup.
     // Closing a window cancels its pending writes: expected at every page close.
-    if (!verbose && /open-vsx\.org|Long running operations during shutdown|\(Canceled: Canceled\)|^Canceled$/.test(String(msg))) return;
+    if (!verbose && /open-vsx\.org|Long running operations during shutdown|Canceled: Canceled|^Canceled$/.test(String(msg))) return;
     if (verbose || type === 'error') console.log(`[workbench ${type}] ${msg}`);
   });
   page.on('console', (m) => {
     const text = m.text();
     // Extension host errors (activation failures, uncaught errors) surface here; the rest is noise.
-    if (verbose || (m.type() === 'error' && !/\(Canceled: Canceled\)/.test(text) && /Extension Host|espnow-provision|Activating extension/i.test(text))) {
+    if (verbose || (m.type() === 'error' && !/Canceled: Canceled/.test(text) && /Extension Host|espnow-provision|Activating extension/i.test(text))) {
       console.log(`[browser ${m.type()}] ${text}`);
     }
   });
@@ -100,6 +100,7 @@ async function main() {
   cleanups.push(() => context.close());
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   let suitesCode = 0;
   // suite/reload.test.ts leaves a marker in the workspace; a second window on the same workspace (a new
   // extension host reading the workspace state the first one wrote) then checks what survived the reload.
@@ -115,6 +116,7 @@ async function main() {
     rmSync(testResults, { force: true });
     passed += results?.passed ?? 0;
     failed += results?.failed ?? 0;
+    skipped += results?.pending ?? 0;
     if (!results) {
       console.log('vscode-host: the test entry wrote no results (did it load? see the browser errors above)');
       console.log(`vscode-host: last lines of the code-server log:\n${server.logTail(30)}`);
@@ -146,6 +148,7 @@ async function main() {
     }
   }
   say(`total time ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  if (skipped > 0) say(`${skipped} skipped (see "skipped" above for why)`);
   say(`${passed} passed, ${failed} failed`);
   if (suitesCode !== 0) return suitesCode;
   return failed > 0 || !uiOk ? 1 : 0;

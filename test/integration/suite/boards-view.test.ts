@@ -1,6 +1,22 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api } from './helpers';
+import type { EspNowApi } from '../../../extension/src/vscode/test-api';
+import { api, plugFakeSource, uniqueName, until, usbBoard } from './helpers';
+
+/** The tree's data provider, if the API exposes it (asked of the extension; see the test below). */
+type WithTree = EspNowApi & { readonly tree?: vscode.TreeDataProvider<unknown> };
+
+async function labelsOf(tree: vscode.TreeDataProvider<unknown>, node?: unknown): Promise<string[]> {
+  const children = (await tree.getChildren(node)) ?? [];
+  const out: string[] = [];
+  for (const c of children) {
+    const item = await tree.getTreeItem(c);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    out.push(`${label}${item.description ? ` | ${String(item.description)}` : ''}`);
+    out.push(...(await labelsOf(tree, c)).map((l) => `  ${l}`));
+  }
+  return out;
+}
 
 describe('Boards view', () => {
   it('opens from its activity bar container and takes focus', async () => {
@@ -12,5 +28,31 @@ describe('Boards view', () => {
     assert.ok(registered.has('espnow.boards.focus'), 'no focus command for the espnow.boards view');
     await vscode.commands.executeCommand('workbench.view.extension.espnow');
     await vscode.commands.executeCommand('espnow.boards.focus');
+  });
+
+  it('redraws the tree when a board is plugged in and unplugged', async function () {
+    const a = (await api()) as WithTree;
+    const tree = a.tree;
+    // Pending until activate() returns the tree's data provider as `tree`; the title says so in the report.
+    if (!tree?.onDidChangeTreeData) {
+      this.test!.title += ": needs activate() to return the Boards tree's data provider as `tree`";
+      this.skip();
+    }
+    const fake = await plugFakeSource(a);
+    let redraws = 0;
+    const sub = tree.onDidChangeTreeData!(() => redraws++);
+    try {
+      const name = uniqueName('TREE');
+      fake.source.set([usbBoard(`/dev/tty${name}`, name)]);
+      await until('the tree is told to redraw', () => redraws > 0, (l) => tree.onDidChangeTreeData!(l));
+      const shown = await labelsOf(tree);
+      assert.ok(shown.some((l) => l.includes(`Test CP2102 ${name}`) && l.includes(`tty${name}`)), `board not in the tree:\n${shown.join('\n')}`);
+      fake.source.set([]);
+      await until('the board leaves the tree', () => !a.boards.find(`/dev/tty${name}`), a.boards.onDidChange);
+      assert.ok(!(await labelsOf(tree)).some((l) => l.includes(name)), 'the unplugged board is still in the tree');
+    } finally {
+      sub.dispose();
+      await fake.remove();
+    }
   });
 });
