@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Disposable } from '../../core/common/disposable';
+
+/** Grace between SIGTERM (power off) and SIGKILL, per docs/LAB-LINK.md. */
+export const KILL_GRACE_MS = 500;
+
+/** Relative path of the firmware's host build inside the repository (firmware/host/Makefile). */
+const HOST_PROGRAM_IN_REPO = join('firmware', 'host', 'build', 'espnow_prov_host');
+
+/**
+ * `<repo>/firmware/host/build/espnow_prov_host`. The repository root is found by walking up from this
+ * file, so it works from the sources (tsx), from the webpack bundle in dist/ and from the current folder.
+ */
+export function defaultHostProgram(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = resolve(start);
+    for (;;) {
+      if (existsSync(join(dir, 'firmware', 'host'))) return join(dir, HOST_PROGRAM_IN_REPO);
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  }
+  return resolve(HOST_PROGRAM_IN_REPO);
+}
+
+export interface HostRunOptions {
+  readonly program: string;
+  /** Folder for the config file (the lab's state folder). */
+  readonly stateDir: string;
+  /** The config blob from the image, copied unchanged. */
+  readonly config: Uint8Array;
+  readonly mac: string;
+  readonly linkPort: number;
+  /** UART TX: the program's stdout. */
+  readonly onOutput: (data: Uint8Array) => void;
+  /** Lab diagnostics: stderr, exit status. */
+  readonly log: (message: string) => void;
+}
+
+/**
+ * The firmware's host program running as a virtual board's app (docs/LAB-LINK.md): config file 0600 in
+ * the state folder, removed when the program exits; disposing is powering off (SIGTERM, then SIGKILL).
+ */
+export class HostRun implements Disposable {
+  private readonly child: ChildProcess;
+  private readonly configPath: string;
+  private killTimer: NodeJS.Timeout | undefined;
+  private exited = false;
+  /** Resolves once the process is gone and its config file removed. */
+  readonly whenExited: Promise<void>;
+
+  constructor(private readonly o: HostRunOptions) {
+    const dir = join(o.stateDir, 'run');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.configPath = join(dir, `config-${o.mac.replace(/:/g, '')}-${process.pid}-${Date.now().toString(36)}.cfg`);
+    // wx + 0600: the file holds the Wi-Fi password and pair key; never reuse or widen an existing file.
+    writeFileSync(this.configPath, o.config, { mode: 0o600, flag: 'wx' });
+    let resolveExit!: () => void;
+    this.whenExited = new Promise((r) => (resolveExit = r));
+    this.child = spawn(o.program, ['--config', this.configPath, '--mac', o.mac, '--link', `127.0.0.1:${o.linkPort}`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (d: Buffer) => o.onOutput(new Uint8Array(d)));
+    this.child.stderr!.on('data', (d: Buffer) => o.log(`host program: ${d.toString('utf8').trimEnd()}`));
+    // Writing to a program that just died raises EPIPE on stdin; the exit handler reports the death.
+    this.child.stdin!.on('error', () => undefined);
+    this.child.on('error', (e) => {
+      o.log(`host program ${o.program} failed to start: ${e.message}`);
+      this.finish();
+      resolveExit();
+    });
+    this.child.on('close', (code, signal) => {
+      if (!this.exited) o.log(`host program exited (${signal ?? `code ${code}`})`);
+      this.finish();
+      resolveExit();
+    });
+  }
+
+  /** UART RX: bytes go to the program's stdin. */
+  write(data: Uint8Array): void {
+    if (!this.exited && this.child.stdin?.writable) this.child.stdin.write(data);
+  }
+
+  private finish(): void {
+    this.exited = true;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer = undefined;
+    rmSync(this.configPath, { force: true });
+  }
+
+  dispose(): void {
+    if (this.exited || this.killTimer) return;
+    this.child.stdin?.destroy();
+    this.child.kill('SIGTERM');
+    this.killTimer = setTimeout(() => {
+      this.o.log(`host program ignored SIGTERM for ${KILL_GRACE_MS} ms, killing it`);
+      this.child.kill('SIGKILL');
+    }, KILL_GRACE_MS);
+  }
+}

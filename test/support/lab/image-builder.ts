@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Builds ESP-IDF-shaped flash contents for tests, written from the format descriptions (esptool's image
+ * format notes, gen_esp32part's table layout), not from either tool's code.
+ */
+export interface SegmentSpec {
+  readonly addr: number;
+  readonly data: Uint8Array;
+}
+
+export interface ImageSpec {
+  readonly chipId: number;
+  readonly segments: readonly SegmentSpec[];
+  readonly entry?: number;
+  readonly flashMode?: number;
+  readonly flashFreq?: number;
+  readonly flashSize?: number;
+  readonly hashAppended?: boolean;
+}
+
+/** An image: 24-byte header (extended header included), segments, XOR checksum at a 16-byte boundary, SHA-256. */
+export function buildImage(spec: ImageSpec): Uint8Array {
+  const parts: Buffer[] = [];
+  const header = Buffer.alloc(24);
+  header[0] = 0xe9;
+  header[1] = spec.segments.length;
+  header[2] = spec.flashMode ?? 2;
+  header[3] = ((spec.flashSize ?? 2) << 4) | (spec.flashFreq ?? 0);
+  header.writeUInt32LE(spec.entry ?? 0x40080000, 4);
+  header[8] = 0xee;
+  header.writeUInt16LE(spec.chipId, 12);
+  header[23] = spec.hashAppended === false ? 0 : 1;
+  parts.push(header);
+  let checksum = 0xef;
+  for (const s of spec.segments) {
+    const sh = Buffer.alloc(8);
+    sh.writeUInt32LE(s.addr, 0);
+    sh.writeUInt32LE(s.data.length, 4);
+    parts.push(sh, Buffer.from(s.data));
+    for (const b of s.data) checksum ^= b;
+  }
+  let body = Buffer.concat(parts);
+  const pad = 15 - (body.length % 16);
+  body = Buffer.concat([body, Buffer.alloc(pad), Buffer.of(checksum)]);
+  if (spec.hashAppended !== false) body = Buffer.concat([body, createHash('sha256').update(body).digest()]);
+  return new Uint8Array(body);
+}
+
+function fixed(text: string, length: number): Buffer {
+  const b = Buffer.alloc(length);
+  b.write(text, 'utf8');
+  return b;
+}
+
+/** `esp_app_desc_t` (256 bytes). */
+export function appDesc(o: { projectName: string; version?: string; idfVer?: string; date?: string; time?: string }): Uint8Array {
+  const b = Buffer.alloc(256);
+  b.writeUInt32LE(0xabcd5432, 0);
+  fixed(o.version ?? '1.0.0', 32).copy(b, 16);
+  fixed(o.projectName, 32).copy(b, 48);
+  fixed(o.time ?? '12:00:00', 16).copy(b, 80);
+  fixed(o.date ?? 'Nov 23 2026', 16).copy(b, 96);
+  fixed(o.idfVer ?? 'v5.3.1', 32).copy(b, 112);
+  Buffer.alloc(32, 0xab).copy(b, 144);
+  return new Uint8Array(b);
+}
+
+/** The host build's config segment: `ESPNHCF1`, u32 LE length, sdkconfig text, padded to 4 bytes. */
+export function configSegment(text: string): Uint8Array {
+  const body = Buffer.from(text, 'utf8');
+  const head = Buffer.alloc(12);
+  head.write('ESPNHCF1', 0, 'latin1');
+  head.writeUInt32LE(body.length, 8);
+  const all = Buffer.concat([head, body]);
+  return new Uint8Array(Buffer.concat([all, Buffer.alloc((4 - (all.length % 4)) % 4)]));
+}
+
+export interface PartitionSpec {
+  readonly label: string;
+  readonly type: number;
+  readonly subtype: number;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** The default "single factory app" table of ESP-IDF. */
+export const SINGLE_APP: readonly PartitionSpec[] = [
+  { label: 'nvs', type: 1, subtype: 2, offset: 0x9000, size: 0x6000 },
+  { label: 'phy_init', type: 1, subtype: 1, offset: 0xf000, size: 0x1000 },
+  { label: 'factory', type: 0, subtype: 0, offset: 0x10000, size: 0x100000 },
+];
+
+/** A partition table image (0xC00 bytes, 0xFF filled) with the MD5 entry. */
+export function partitionTable(entries: readonly PartitionSpec[], md5 = true): Uint8Array {
+  const rows: Buffer[] = entries.map((e) => {
+    const r = Buffer.alloc(32);
+    r.writeUInt16LE(0x50aa, 0);
+    r[2] = e.type;
+    r[3] = e.subtype;
+    r.writeUInt32LE(e.offset, 4);
+    r.writeUInt32LE(e.size, 8);
+    fixed(e.label, 16).copy(r, 12);
+    return r;
+  });
+  const body = Buffer.concat(rows);
+  const out = Buffer.alloc(0xc00, 0xff);
+  body.copy(out, 0);
+  if (md5) {
+    const m = Buffer.alloc(32, 0xff);
+    m.writeUInt16LE(0xebeb, 0);
+    createHash('md5').update(body).digest().copy(m, 16);
+    m.copy(out, body.length);
+  }
+  return new Uint8Array(out);
+}
+
+/** Chip facts the builder needs: image chip id, bootloader offset, a plausible bootloader load map. */
+export const CHIPS = {
+  esp32: { chipId: 0, bootloaderOffset: 0x1000, bl: [0x3fff0030, 0x40078000, 0x40080400], drom: 0x3f400020, irom: 0x400d0020, dram: 0x3ffb0000 },
+  esp32s3: { chipId: 9, bootloaderOffset: 0, bl: [0x3fce3818, 0x403c9700, 0x403cc700], drom: 0x3c020020, irom: 0x42000020, dram: 0x3fc90000 },
+  esp32c3: { chipId: 5, bootloaderOffset: 0, bl: [0x3fcd5820, 0x403cc710, 0x403ce710], drom: 0x3c020020, irom: 0x42000020, dram: 0x3fc80000 },
+} as const;
+
+export type ChipName = keyof typeof CHIPS;
+
+/** A small second-stage bootloader image for `chip`. */
+export function bootloaderImage(chip: ChipName): Uint8Array {
+  const c = CHIPS[chip];
+  return buildImage({
+    chipId: c.chipId,
+    entry: c.bl[1] + 0x1c4,
+    hashAppended: false,
+    segments: c.bl.map((addr, i) => ({ addr, data: new Uint8Array(64 * (i + 1)).fill(i + 1) })),
+  });
+}
+
+/** An app image whose first segment starts with the app descriptor, optionally with a config blob segment. */
+export function appImage(chip: ChipName, o: { projectName: string; config?: string; chipId?: number }): Uint8Array {
+  const c = CHIPS[chip];
+  const segments: SegmentSpec[] = [{ addr: c.drom, data: Uint8Array.from([...appDesc({ projectName: o.projectName }), ...new Uint8Array(64)]) }];
+  if (o.config !== undefined) segments.push({ addr: c.drom + 0x10000, data: configSegment(o.config) });
+  segments.push({ addr: c.dram, data: new Uint8Array(128).fill(0x5a) });
+  segments.push({ addr: c.irom, data: new Uint8Array(256).fill(0x3c) });
+  return buildImage({ chipId: o.chipId ?? c.chipId, entry: c.irom + 0x100, segments });
+}
+
+/** Writes bootloader, partition table and app where an idf.py build's flasher_args.json would put them. */
+export function writeFirmware(
+  flash: { write(offset: number, data: Uint8Array): void },
+  chip: ChipName,
+  app: Uint8Array,
+  table: Uint8Array = partitionTable(SINGLE_APP),
+): void {
+  flash.write(CHIPS[chip].bootloaderOffset, bootloaderImage(chip));
+  flash.write(0x8000, table);
+  flash.write(0x10000, app);
+}
