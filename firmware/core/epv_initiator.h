@@ -7,7 +7,7 @@
 #include "epv_out.h"
 #include "epv_session.h"
 
-#define EPV_REQUEST_ATTEMPTS 3
+#define EPV_REQUEST_ATTEMPTS 5
 #define EPV_REPLY_TIMEOUT_MS 1000
 #define EPV_WIFI_ATTEMPTS 3
 #define EPV_WIFI_TIMEOUT_MS 20000 /* per join attempt, and again for DHCP */

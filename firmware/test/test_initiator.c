@@ -1,0 +1,234 @@
+/* Initiator state machine: channel hopping, timeouts, retries, credential checks, Wi-Fi joins. */
+#include "../core/epv_session.h"
+#include "epv_test.h"
+
+static recorder_t rec;
+static epv_node_t node;
+
+static void start(epv_mode_t mode, uint8_t channel)
+{
+    epv_config_t c;
+    epv_env_t env;
+    rec_init(&rec, &env);
+    test_config(&c, EPV_ROLE_INITIATOR, mode);
+    c.channel = channel;
+    CHECK_EQ(epv_node_init(&node, &c, &env, NULL), EPV_OK);
+    epv_node_start(&node);
+}
+
+static uint8_t last_channel(void)
+{
+    for (int i = rec.count - 1; i >= 0; i--) {
+        if (rec.acts[i].kind == EPV_ACT_SET_CHANNEL) {
+            return rec.acts[i].u.channel;
+        }
+    }
+    return 0;
+}
+
+static const uint8_t RN[EPV_NONCE_LEN] = {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9};
+
+static void feed(const uint8_t *p, size_t n, uint16_t magic, const uint8_t *dest)
+{
+    uint8_t f[EPV_FRAME_MAX];
+    size_t fl = test_frame(f, MAC_R, dest, magic, 6, p, n);
+    epv_node_on_frame(&node, MAC_R, -37, 6, f, fl);
+}
+
+static void feed_beacon(epv_mode_t mode, uint16_t magic)
+{
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint8_t p[EPV_PAYLOAD_MAX];
+    size_t n = 0;
+    if (mode == EPV_MODE_SECURE) {
+        epv_secure_msg_t m;
+        memset(&m, 0, sizeof(m));
+        m.kind = EPV_KIND_S_BEACON;
+        memcpy(m.u.beacon.responder_nonce, RN, EPV_NONCE_LEN);
+        epv_secure_encode(&m, p, sizeof(p), &n);
+    } else {
+        epv_compat_beacon_t b = {"espnow_prov", "responder"};
+        epv_compat_encode_beacon(&b, p, sizeof(p), &n);
+    }
+    feed(p, n, magic, bcast);
+}
+
+/* Answers the newest request the way a responder holding `key` would. */
+static void feed_creds(const uint8_t key[32], uint16_t magic)
+{
+    const epv_action_t *a = rec_last_send(&rec);
+    epv_secure_msg_t req, m;
+    CHECK(a && epv_secure_decode(a->u.send.frame + EPV_HDR_LEN, a->u.send.len - EPV_HDR_LEN, &req) == EPV_OK);
+    memset(&m, 0, sizeof(m));
+    m.kind = EPV_KIND_S_CREDS;
+    memcpy(m.u.creds.initiator_nonce, req.u.request.initiator_nonce, EPV_NONCE_LEN);
+    epv_creds_t c;
+    memset(&c, 0, sizeof(c));
+    memcpy(c.ssid, "myssid", 6);
+    c.ssid_len = 6;
+    memcpy(c.password, "mypassword", 10);
+    c.password_len = 10;
+    uint8_t sk[32];
+    epv_session_key(key, RN, req.u.request.initiator_nonce, MAC_R, MAC_I, sk);
+    epv_session_seal(sk, RN, MAC_R, MAC_I, &c, &m.u.creds);
+    uint8_t p[EPV_PAYLOAD_MAX];
+    size_t n = 0;
+    epv_secure_encode(&m, p, sizeof(p), &n);
+    feed(p, n, magic, MAC_I);
+}
+
+void test_initiator_scan_and_timeout(void)
+{
+    start(EPV_MODE_SECURE, 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "scan_start channels=1-13 timeout_ms=10000") >= 0);
+    CHECK_EQ(last_channel(), 1);
+    int d = rec_find(&rec, 0, EPV_ACT_TIMER_START, NULL);
+    CHECK(d >= 0);
+    CHECK(rec_count(&rec, EPV_ACT_TIMER_START, NULL) == 2);
+    for (int i = 2; i <= 13; i++) {
+        epv_node_on_timer(&node, EPV_TIMER_DWELL);
+        CHECK_EQ(last_channel(), i);
+    }
+    epv_node_on_timer(&node, EPV_TIMER_DWELL);
+    CHECK_EQ(last_channel(), 1); /* wraps around */
+    epv_node_on_timer(&node, EPV_TIMER_SCAN);
+    int f = rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=scan_timeout");
+    CHECK(f >= 0 && rec.acts[f].u.log.level == 'E');
+    int before = rec.count;
+    epv_node_on_timer(&node, EPV_TIMER_DWELL); /* stale timer after failure: nothing */
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SET_CHANNEL, NULL), 14);
+    CHECK_EQ(rec.count, before);
+
+    start(EPV_MODE_SECURE, 11); /* fixed channel: no hopping */
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "scan_start channels=11 ") >= 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_TIMER_START, NULL), 1);
+}
+
+void test_initiator_retries_then_fails(void)
+{
+    start(EPV_MODE_SECURE, 0);
+    feed_beacon(EPV_MODE_SECURE, 1);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "responder_found mac=24:0a:c4:00:00:01 channel=6 rssi=-37") >= 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "request_sent to=24:0a:c4:00:00:01") >= 0);
+    const epv_action_t *a = rec_last_send(&rec);
+    CHECK(a && epv_mac_equal(a->u.send.dest, MAC_R) && a->u.send.len == EPV_HDR_LEN + EPV_S_REQUEST_LEN);
+    uint8_t in1[EPV_NONCE_LEN];
+    memcpy(in1, a->u.send.frame + EPV_HDR_LEN + 2 + EPV_NONCE_LEN, EPV_NONCE_LEN);
+    epv_node_on_timer(&node, EPV_TIMER_REPLY);
+    a = rec_last_send(&rec);
+    CHECK(a && memcmp(in1, a->u.send.frame + EPV_HDR_LEN + 2 + EPV_NONCE_LEN, EPV_NONCE_LEN) != 0);
+    for (int i = 2; i < EPV_REQUEST_ATTEMPTS; i++) {
+        epv_node_on_timer(&node, EPV_TIMER_REPLY);
+    }
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), EPV_REQUEST_ATTEMPTS);
+    epv_node_on_timer(&node, EPV_TIMER_REPLY);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), EPV_REQUEST_ATTEMPTS);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=no_credentials") >= 0);
+}
+
+void test_initiator_secure_credentials(void)
+{
+    start(EPV_MODE_SECURE, 0);
+    feed_beacon(EPV_MODE_SECURE, 1);
+    epv_node_on_timer(&node, EPV_TIMER_REPLY); /* a second attempt; the answer to it still counts */
+    feed_creds(TEST_KEY, 2);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "credentials_received from=24:0a:c4:00:00:01 ssid=myssid") >= 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "wifi_connecting ssid=myssid") >= 0);
+    int j = rec_find(&rec, 0, EPV_ACT_WIFI_JOIN, NULL);
+    CHECK(j >= 0 && rec.acts[j].u.join.password_len == 10 && !memcmp(rec.acts[j].u.join.password, "mypassword", 10));
+    const uint8_t bssid[6] = {2, 0, 0, 0, 0x0a, 1};
+    epv_node_on_wifi_connected(&node, bssid, 6);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "wifi_connected bssid=02:00:00:00:0a:01 channel=6") >= 0);
+    const uint8_t ip[4] = {192, 168, 4, 2}, mask[4] = {255, 255, 255, 0}, gw[4] = {192, 168, 4, 1};
+    epv_node_on_got_ip(&node, ip, mask, gw);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "got_ip ip=192.168.4.2 mask=255.255.255.0 gw=192.168.4.1") >= 0);
+    for (int k = 0; k < rec.count; k++) {
+        CHECK(rec.acts[k].kind != EPV_ACT_LOG || !strstr(rec.acts[k].u.log.text, "mypassword"));
+    }
+}
+
+void test_initiator_rejects_forged_creds(void)
+{
+    uint8_t wrong[32];
+    memset(wrong, 0x42, sizeof(wrong));
+    start(EPV_MODE_SECURE, 0);
+    feed_beacon(EPV_MODE_SECURE, 1);
+    feed_creds(wrong, 2);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed authentication") >= 0);
+    feed_creds(TEST_KEY, 3); /* the genuine answer is still taken */
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+}
+
+void test_initiator_compat_credentials(void)
+{
+    start(EPV_MODE_ESPRESSIF_53, 0);
+    feed_beacon(EPV_MODE_SECURE, 1); /* other mode's beacon: ignored with one hint */
+    feed_beacon(EPV_MODE_SECURE, 2);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "Ignoring a secure beacon"), 1);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 0);
+    feed_beacon(EPV_MODE_ESPRESSIF_53, 3);
+    const epv_action_t *a = rec_last_send(&rec);
+    CHECK(a && a->u.send.len == EPV_HDR_LEN + EPV_COMPAT_DEVICE_LEN && a->u.send.frame[EPV_HDR_LEN] == 1);
+    for (size_t i = EPV_HDR_LEN + 33; a && i < a->u.send.len; i++) {
+        CHECK(a->u.send.frame[i] == 0); /* auth_mode, secret, custom_size: zero */
+    }
+    epv_compat_wifi_t w;
+    memset(&w, 0, sizeof(w));
+    memcpy(w.ssid, "myssid", 6);
+    w.ssid_len = 6;
+    memcpy(w.password, "mypassword", 10);
+    w.password_len = 10;
+    uint8_t p[EPV_PAYLOAD_MAX];
+    size_t n = 0;
+    epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF54, p, sizeof(p), &n);
+    feed(p, n, 4, MAC_I);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "other wifi_sta_config_t layout") >= 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "credentials_received from=24:0a:c4:00:00:01 ssid=myssid") >= 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+}
+
+void test_initiator_wifi_retries(void)
+{
+    start(EPV_MODE_SECURE, 0);
+    feed_beacon(EPV_MODE_SECURE, 1);
+    feed_creds(TEST_KEY, 2);
+    epv_node_on_wifi_disconnected(&node, 15);
+    epv_node_on_wifi_disconnected(&node, 15);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 3);
+    int w = rec_find(&rec, 0, EPV_ACT_LOG, "wifi_disconnected reason=15");
+    CHECK(w >= 0 && rec.acts[w].u.log.level == 'W');
+    epv_node_on_wifi_disconnected(&node, 15);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 3);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=wifi_reason_15") >= 0);
+
+    start(EPV_MODE_SECURE, 0);
+    feed_beacon(EPV_MODE_SECURE, 1);
+    feed_creds(TEST_KEY, 2);
+    epv_node_on_timer(&node, EPV_TIMER_WIFI);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=wifi_timeout") >= 0);
+}
+
+void test_node_drops_foreign_frames(void)
+{
+    start(EPV_MODE_ESPRESSIF_54, 0);
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    uint8_t p[EPV_PAYLOAD_MAX], f[EPV_FRAME_MAX];
+    size_t n = 0;
+    epv_compat_beacon_t b = {"x", "y"};
+    epv_compat_encode_beacon(&b, p, sizeof(p), &n);
+    size_t fl = test_frame(f, MAC_R, bcast, 5, 6, p, n);
+    epv_node_on_frame(&node, MAC_I, -40, 6, f, fl);     /* radio sender differs from header src */
+    epv_node_on_frame(&node, MAC_R, -40, 7, f, fl);     /* heard on an adjacent channel */
+    fl = test_frame(f, MAC_I, bcast, 6, 6, p, n);
+    epv_node_on_frame(&node, MAC_I, -40, 6, f, fl);     /* our own frame */
+    fl = test_frame(f, MAC_R, bcast, 7, 6, p, n);
+    f[0] = 0x21;                                        /* type 1 (FORWARD) */
+    epv_node_on_frame(&node, MAC_R, -40, 6, f, fl);
+    epv_node_on_frame(&node, MAC_R, -40, 6, f, 0);
+    epv_node_on_frame(&node, MAC_R, -40, 6, NULL, 30);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "responder_found"), 0);
+    f[0] = 0x23;
+    epv_node_on_frame(&node, MAC_R, -40, 6, f, fl);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "responder_found"), 1);
+}
