@@ -80,7 +80,8 @@ export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: Reset
   log.raw(...bootloader.segments.map((s) => rom.loadLine(s)), `entry 0x${bootloader.entry.toString(16).padStart(8, '0')}`);
 
   const bl = readBootloaderDescription(bootloader);
-  log.line('I', 'boot', `ESP-IDF ${bl?.idfVersion ?? 'v5.3.1'} 2nd stage bootloader`);
+  // Bootloaders before ESP-IDF 5.2 carry no descriptor; they come from the same build as the app.
+  log.line('I', 'boot', `ESP-IDF ${bl?.idfVersion ?? peekAppIdfVersion(read, rom) ?? 'v5.3.1'} 2nd stage bootloader`);
   log.line('I', 'boot', `compile time ${bl?.dateTime ?? 'Jan  1 2025 00:00:00'}`);
   if (rom.multicore) log.line('I', 'boot', 'Multicore bootloader');
   log.line('I', 'boot', `chip revision: ${rom.revision}`);
@@ -152,6 +153,18 @@ export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: Reset
 function isFlashMapped(rom: RomProfile, addr: number): boolean {
   if (rom.chip === 'esp32') return (addr >= 0x3f400000 && addr < 0x3f800000) || (addr >= 0x400d0000 && addr < 0x40400000);
   return (addr >= 0x3c000000 && addr < 0x3e000000) || (addr >= 0x42000000 && addr < 0x44000000);
+}
+
+/** The app's ESP-IDF version, read quietly ahead of the bootloader log that mentions it. */
+function peekAppIdfVersion(read: (o: number, n: number) => Uint8Array, rom: RomProfile): string | undefined {
+  try {
+    const choice = selectBootPartition(parsePartitionTable(read(PARTITION_TABLE_OFFSET, PARTITION_TABLE_MAX_LENGTH)));
+    if (!choice) return undefined;
+    const p = choice.partition;
+    return readAppDescription(parseAppImage(read, p.offset, p.size, rom.chipId))?.idfVersion;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `esp_bootloader_desc_t` (ESP-IDF 5.2+): magic byte 0x50 at the start of the bootloader's first segment. */
