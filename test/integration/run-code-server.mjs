@@ -90,7 +90,7 @@ async function main() {
   });
   say(`code-server on port ${server.port} after ${((Date.now() - t0) / 1000).toFixed(1)}s; workspace ${ws}`);
 
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(tmp);
   cleanups.push(() => browser.close());
 
   const tail = tailFile(testLog);
@@ -159,10 +159,10 @@ const deadline = new Promise((_, reject) => {
   timer = setTimeout(() => reject(new Timeout(`gave up after ${timeoutMs / 1000}s (ESPNOW_VSCODE_TIMEOUT_MS): the test run never reported its exit code`)), timeoutMs);
 });
 // Ctrl+C or a CI cancel must not leave code-server and Chromium behind.
-for (const sig of ['SIGINT', 'SIGTERM']) {
+for (const [sig, num] of [['SIGINT', 2], ['SIGTERM', 15]]) {
   process.once(sig, () => {
-    console.error(`vscode-host: ${sig}, cleaning up`);
-    void cleanup().finally(() => process.exit(130));
+    console.log(`vscode-host: ${sig}, cleaning up`);
+    void cleanup().finally(() => process.exit(128 + num));
   });
 }
 
