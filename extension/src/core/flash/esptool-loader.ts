@@ -31,7 +31,15 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
   const log = options.log ?? (() => undefined);
   const romBaud = options.romBaud ?? ROM_BAUD;
   const linkFailure = watchLink(link);
-  const transport = new esptool.Transport(new WebSerialAdapter(link, options.portInfo) as unknown as ConstructorParameters<typeof esptool.Transport>[0], false);
+  const adapter = new WebSerialAdapter(link, options.portInfo);
+  const transport = new esptool.Transport(adapter as unknown as ConstructorParameters<typeof esptool.Transport>[0], false);
+  // Transport.write() silently drops bytes once the port is gone, so each block after a dropped link
+  // would wait out its full timeout and retries (~15 s). Failing the write makes the drop surface at once.
+  const write = transport.write.bind(transport);
+  transport.write = async (data: Uint8Array) => {
+    if (!adapter.writable) throw linkFailure.error ?? new ProvisionError('port-io', `${link.path} is closed.`, options.board);
+    await write(data);
+  };
   // Transport.trace() writes to console.log even with tracing off (e.g. "readLoop exited" at every
   // disconnect); a CLI's stdout and the extension host's console are not esptool-js's to write to.
   transport.trace = () => undefined;
