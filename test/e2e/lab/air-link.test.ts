@@ -10,7 +10,7 @@ const A = '24:0a:c4:00:00:01';
 const B = '24:0a:c4:00:00:02';
 const C = '24:0a:c4:00:00:03';
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
-const FAST = { scanPerChannelMs: 2, associateMs: 5, dhcpMs: 10, handshakeTimeoutMs: 40 };
+const FAST = { scanPerChannelMs: 2, associateMs: 5, dhcpMs: 10, handshakeTimeoutMs: 40, beaconTimeoutMs: 30 };
 
 async function lab(extraAps: AccessPoint[] = []) {
   const logs: string[] = [];
@@ -137,4 +137,24 @@ test('malformed lines are logged without their fields and dropped; unknown kinds
   await a.close();
   for (let i = 0; i < 50 && l.air.listRadios().length > 0; i++) await sleep(5);
   assert.deepEqual(l.air.listRadios(), []);
+});
+
+test('an associated station moved out of range loses beacons: reason 200, unless it comes back in time', async (t) => {
+  const l = await lab();
+  t.after(() => l.stop());
+  const a = await l.board(A, 1);
+  const b = await l.board(B, 1);
+  await l.waitAttached(2);
+  for (const c of [a, b]) c.send(`WIFI_CONNECT ${hex('home')} ${hex('correct horse')}\n`);
+  await a.waitFor(/^GOT_IP/);
+  await b.waitFor(/^GOT_IP/);
+  l.air.moveOutOfRange(A);
+  l.air.moveOutOfRange(B);
+  await sleep(10);
+  l.air.moveIntoRange(B);
+  assert.equal(await a.waitFor(/^WIFI_DISCONNECTED/), 'WIFI_DISCONNECTED 200');
+  await sleep(40);
+  assert.ok(!b.lines.some((x) => x.startsWith('WIFI_DISCONNECTED')), 'back in range before the beacon timeout');
+  a.send(`WIFI_CONNECT ${hex('home')} ${hex('correct horse')}\n`);
+  assert.equal(await a.waitFor((x) => x.startsWith('WIFI_DISCONNECTED') && x !== 'WIFI_DISCONNECTED 200'), 'WIFI_DISCONNECTED 201', 'out of range: no AP found');
 });

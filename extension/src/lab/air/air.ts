@@ -1,4 +1,5 @@
 import type { Disposable } from '../../core/common/disposable';
+import { Emitter } from '../../core/common/emitter';
 import { FrameCapture, type CapturedFrame } from './capture';
 import { BROADCAST_MAC } from './mac';
 import type { Random } from './rng';
@@ -70,6 +71,9 @@ export class Air implements Disposable {
   private readonly linkRssi = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly capture: FrameCapture;
+  private readonly moved = new Emitter<string>();
+  /** Fires with a MAC (or BSSID) whose position, range or pinned links changed. */
+  readonly onDidMove = this.moved.event;
   private readonly started: number;
   private readonly o: Required<Omit<AirOptions, 'capturePath'>>;
   private disposed = false;
@@ -101,6 +105,7 @@ export class Air implements Disposable {
   /** Places a radio or an access point (by MAC / BSSID). Unplaced ones stand at the origin. */
   setPosition(mac: string, position: Position): void {
     this.positions.set(mac, position);
+    this.moved.fire(mac);
   }
 
   positionOf(mac: string): Position {
@@ -110,10 +115,12 @@ export class Air implements Disposable {
   /** Fault: the board hears nothing and is heard by nobody until {@link moveIntoRange}. */
   moveOutOfRange(mac: string): void {
     this.outOfRange.add(mac);
+    this.moved.fire(mac);
   }
 
   moveIntoRange(mac: string): void {
     this.outOfRange.delete(mac);
+    this.moved.fire(mac);
   }
 
   /** Pins the RSSI between two MACs (both directions), overriding distance; `undefined` removes the pin. */
@@ -121,6 +128,8 @@ export class Air implements Disposable {
     const key = [a, b].sort().join('|');
     if (rssi === undefined) this.linkRssi.delete(key);
     else this.linkRssi.set(key, rssi);
+    this.moved.fire(a);
+    this.moved.fire(b);
   }
 
   /** RSSI one end hears from the other; -Infinity when either is out of range. */
@@ -235,6 +244,7 @@ export class Air implements Disposable {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.radios.clear();
+    this.moved.dispose();
     this.capture.dispose();
   }
 }

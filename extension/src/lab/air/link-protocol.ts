@@ -51,9 +51,11 @@ export function parseProgramLine(raw: string): ParseResult {
       return { ok: true, line: { kind, dest, data } };
     }
     case 'WIFI_CONNECT': {
-      // An empty password (open network) leaves an empty third field: "WIFI_CONNECT 6c6162 ".
-      const ssid = fields.length === 3 ? hexBytes(fields[1], 32) : undefined;
-      const password = fields.length === 3 ? hexBytes(fields[2], 64) : undefined;
+      // An empty password (open network) leaves an empty third field: "WIFI_CONNECT 6c6162 ". A sender
+      // that trims the trailing space means the same, so both forms are taken.
+      const ok = fields.length === 3 || fields.length === 2;
+      const ssid = ok ? hexBytes(fields[1], 32) : undefined;
+      const password = ok ? hexBytes(fields[2] ?? '', 64) : undefined;
       if (!ssid || ssid.length === 0 || !password) return bad('expected WIFI_CONNECT <ssid-hex 1..32 bytes> <password-hex 0..64 bytes>');
       return { ok: true, line: { kind, ssid, password } };
     }

@@ -12,6 +12,8 @@ export interface WifiTimings {
   readonly dhcpMs: number;
   /** How long a station waits for a 4-way handshake that a wrong password never completes. */
   readonly handshakeTimeoutMs: number;
+  /** Without beacons for this long an associated station gives up (ESP-IDF's default inactive time: 6 s). */
+  readonly beaconTimeoutMs: number;
 }
 
 export const DEFAULT_WIFI_TIMINGS: WifiTimings = {
@@ -19,6 +21,7 @@ export const DEFAULT_WIFI_TIMINGS: WifiTimings = {
   associateMs: 150,
   dhcpMs: 800,
   handshakeTimeoutMs: 3000,
+  beaconTimeoutMs: 6000,
 };
 
 /** What a station reports to the firmware (the lab link turns these into lines). */
@@ -35,6 +38,8 @@ export interface StationEvents {
 export class WifiStation implements Disposable {
   private pending: Disposable[] = [];
   private joined: AccessPoint | undefined;
+  private beaconLoss: Disposable | undefined;
+  private readonly moves: Disposable;
 
   constructor(
     private readonly mac: string,
@@ -42,7 +47,27 @@ export class WifiStation implements Disposable {
     private readonly accessPoints: () => Iterable<AccessPoint>,
     private readonly events: StationEvents,
     private readonly timings: WifiTimings = DEFAULT_WIFI_TIMINGS,
-  ) {}
+  ) {
+    this.moves = air.onDidMove(() => this.checkBeacons());
+  }
+
+  /** An associated station that stops hearing its AP's beacons disconnects with reason 200 after a while. */
+  private checkBeacons(): void {
+    const ap = this.joined;
+    const heard = ap !== undefined && this.air.inRange(this.mac, ap.bssid);
+    if (heard || !ap) {
+      this.beaconLoss?.dispose();
+      this.beaconLoss = undefined;
+      return;
+    }
+    this.beaconLoss ??= this.air.later(() => {
+      this.beaconLoss = undefined;
+      if (this.joined !== ap) return;
+      this.cancel();
+      this.joined = undefined;
+      this.events.disconnected(WifiReason.BEACON_TIMEOUT);
+    }, this.timings.beaconTimeoutMs);
+  }
 
   /** The AP the station is associated with, if any. */
   get accessPoint(): AccessPoint | undefined {
@@ -105,10 +130,13 @@ export class WifiStation implements Disposable {
   private cancel(): void {
     for (const p of this.pending) p.dispose();
     this.pending = [];
+    this.beaconLoss?.dispose();
+    this.beaconLoss = undefined;
   }
 
   dispose(): void {
     this.cancel();
+    this.moves.dispose();
     this.joined = undefined;
   }
 }
