@@ -25,7 +25,7 @@ export class FlashProgressView {
   private readonly rows = new Map<string, BoardProgress>();
   private overall: OverallProgress | undefined;
   private drawnLines = 0;
-  private lastDraw = 0;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private readonly lastPhase = new Map<string, FlashPhase>();
   private readonly lastDecile = new Map<string, number>();
 
