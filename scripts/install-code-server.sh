@@ -62,7 +62,8 @@ for p in libkrb5-dev ripgrep; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 [ ${#missing[@]} -eq 0 ] || die "missing apt packages: ${missing[*]} (run: apt-get install -y ${missing[*]}, or bash scripts/setup.sh)"
 RG="$(command -v rg)" || die "rg not on PATH although ripgrep is installed"
 
-rm -f "$MARKER"
+# Start clean: a half-finished earlier install (interrupted postinstall) would look "up to date" to npm.
+rm -rf "$MARKER" "$CACHE/node_modules" "$CACHE/package-lock.json"
 mkdir -p "$CACHE"
 # Our own TMPDIR: the ripgrep postinstall looks for its download in $TMPDIR/vscode-ripgrep-cache-<ver>/, and
 # deletes the file when anything fails, so it is re-seeded on every install.
@@ -93,7 +94,7 @@ EOF
 #   yes / unsafe_perm: no prompts, and lifecycle scripts keep running as root (CI runs as root).
 #   dangerously_allow_all_scripts: npm 11's allowScripts policy must not skip VS Code's native builds
 #   (kerberos, node-pty, @parcel/watcher...) or the ripgrep postinstall. Scoped to this pinned install only.
-say "npm install --prefix $CACHE code-server@$VERSION (several minutes: builds VS Code's native modules)"
+say "npm install --prefix $CACHE code-server@$VERSION (about a minute: builds VS Code's native modules)"
 start=$SECONDS
 if ! npm_config_yes=true npm_config_unsafe_perm=true npm_config_dangerously_allow_all_scripts=true \
   npm_config_strict_allow_scripts=false npm_config_update_notifier=false \
