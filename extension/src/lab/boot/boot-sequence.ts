@@ -59,7 +59,13 @@ const FLASH_BOOTLOADER_LIMIT = PARTITION_TABLE_OFFSET;
  */
 export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: ResetCause): BootAttempt {
   const log = new BootLog(rom.chip === 'esp32' ? 31 : 27);
-  const read = (o: number, n: number) => flash.read(o, Math.max(0, Math.min(n, flash.size - o)));
+  // A table may point past the end of the chip's flash; reading there yields erased bytes, not a throw.
+  const read = (o: number, n: number): Uint8Array => {
+    const out = new Uint8Array(n).fill(0xff);
+    const end = Math.min(o + n, flash.size);
+    if (o >= 0 && end > o) out.set(flash.read(o, end - o));
+    return out;
+  };
   log.raw(...rom.banner(cause));
   const done = (outcome: BootOutcome): BootAttempt => ({ text: log.lines.map((l) => `${l}\r\n`).join(''), clockMs: log.t, outcome });
 
@@ -117,7 +123,7 @@ export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: Reset
   const { partition } = choice;
   let app: AppImage;
   try {
-    app = parseAppImage(read, partition.offset, Math.min(partition.size, flash.size - partition.offset), rom.chipId);
+    app = parseAppImage(read, partition.offset, Math.max(0, Math.min(partition.size, flash.size - partition.offset)), rom.chipId);
   } catch (e) {
     if (!(e instanceof ImageError)) throw e;
     log.line('E', e.reason === 'chip' ? 'boot_comm' : 'esp_image', e.message);

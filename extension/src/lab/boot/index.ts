@@ -75,10 +75,15 @@ class FlashBoot implements ChipProgram {
   }
 
   private attempt(cause: ResetCause): void {
-    const { text, outcome, clockMs } = runBootSequence(this.ctx.flash, this.rom, cause);
-    this.clockMs = clockMs;
-    this.print(text);
-    this.follow(outcome);
+    try {
+      const { text, outcome, clockMs } = runBootSequence(this.ctx.flash, this.rom, cause);
+      this.clockMs = clockMs;
+      this.print(text);
+      this.follow(outcome);
+    } catch (e) {
+      // A lab bug must not take the board (and its RFC2217 server) down: the chip just stays silent.
+      this.ctx.log(`boot from flash failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
   }
 
   private follow(outcome: BootOutcome): void {

@@ -115,3 +115,13 @@ test('the host build missing: a clear UART line and a lab log naming the path an
   assert.match(chip.logs.join('\n'), /no host build at \/nonexistent\/espnow_prov_host.*npm run test:firmware/);
   p.dispose();
 });
+
+test('a partition beyond the end of flash reads as erased instead of throwing', async () => {
+  const chip = new FakeChip('esp32');
+  const table = partitionTable([{ label: 'factory', type: 0, subtype: 0, offset: 0x7f0000, size: 0x100000 }]);
+  writeFirmware(chip.flash, 'esp32', appImage('esp32', { projectName: 'blink' }), table);
+  const p = bootFromFlash(chip, deps);
+  assert.match(chip.text, /esp_image: image at 0x7f0000 has invalid magic byte/);
+  assert.deepEqual(chip.logs.filter((l) => /failed/.test(l)), []);
+  p.dispose();
+});
