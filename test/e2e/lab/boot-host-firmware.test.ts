@@ -66,3 +66,21 @@ for (const mode of ['SECURE', 'ESPRESSIF_5_4']) {
     await assertNothingLeft(baseline, 2000);
   });
 }
+
+test('the host program console reaches the UART with CRLF line ends, as newlib prints them', { skip: missingHostFirmware, timeout: 10_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-boot-crlf-'));
+  const chip = await flashedChip(dir, 'esp32', 'responder', [0x24, 0x0a, 0xc4, 0, 0, 9], 'SECURE');
+  // No link server on port 1: the program says so on its console and exits.
+  const p = bootFromFlash(chip, { stateDir: join(dir, 'state'), linkPort: 1 });
+  try {
+    await chip.waitFor(/cannot connect to the lab link/);
+    await whenBootStopped(p);
+    const hostPart = chip.text.slice(chip.text.indexOf('ESP-NOW provisioning, host build'));
+    assert.ok(hostPart.length > 0 && !/[^\r]\n/.test(hostPart), 'every line ends in CRLF');
+    assert.match(chip.logs.join('\n'), /host program exited \(code 1\)/);
+  } finally {
+    p.dispose();
+    chip.flash.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

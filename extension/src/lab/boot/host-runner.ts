@@ -49,6 +49,7 @@ export class HostRun implements Disposable {
   private readonly configPath: string;
   private killTimer: NodeJS.Timeout | undefined;
   private exited = false;
+  private lastByte = 0;
   /** Resolves once the process is gone and its config file removed. */
   readonly whenExited: Promise<void>;
 
@@ -63,7 +64,7 @@ export class HostRun implements Disposable {
     this.child = spawn(o.program, ['--config', this.configPath, '--mac', o.mac, '--link', `127.0.0.1:${o.linkPort}`], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    this.child.stdout!.on('data', (d: Buffer) => o.onOutput(new Uint8Array(d)));
+    this.child.stdout!.on('data', (d: Buffer) => o.onOutput(this.crlf(d)));
     this.child.stderr!.on('data', (d: Buffer) => o.log(`host program: ${d.toString('utf8').trimEnd()}`));
     // Writing to a program that just died raises EPIPE on stdin; the exit handler reports the death.
     this.child.stdin!.on('error', () => undefined);
@@ -77,6 +78,20 @@ export class HostRun implements Disposable {
       this.finish();
       resolveExit();
     });
+  }
+
+  /**
+   * An ESP-IDF app's stdout goes through newlib, which turns "\n" into "\r\n" on the UART by default
+   * (CONFIG_NEWLIB_STDOUT_LINE_ENDING_CRLF); the host program writes plain "\n", so the board does it.
+   */
+  private crlf(d: Buffer): Uint8Array {
+    const out: number[] = [];
+    for (const b of d) {
+      if (b === 0x0a && this.lastByte !== 0x0d) out.push(0x0d);
+      out.push(b);
+      this.lastByte = b;
+    }
+    return Uint8Array.from(out);
   }
 
   /** UART RX: bytes go to the program's stdin. */
