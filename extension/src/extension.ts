@@ -11,6 +11,7 @@ import { registerCredentialCommands } from './vscode/commands/credential-command
 import { registerLabCommands } from './vscode/commands/lab-commands';
 import { registerRoleCommands } from './vscode/commands/role-commands';
 import { setUpDiscovery } from './vscode/discovery-setup';
+import { LabController } from './vscode/lab-controller';
 import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
 import { SecretRedactor } from './vscode/secret-redactor';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, () => settings().monitorBaud, reportFailure);
   const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors };
 
+  const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log);
   const tree = new BoardTreeProvider(registry);
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
   const statusBar = new PairStatusBar(registry);
@@ -47,10 +49,11 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerBoardCommands(ctx),
     ...registerRoleCommands(ctx),
     ...registerCredentialCommands(ctx),
-    ...registerLabCommands(ctx),
+    lab,
+    ...registerLabCommands(ctx, lab),
   );
   log.info('ESP-NOW Provision activated');
-  return { boards: registry, discovery, statusBar, monitors, addDiscoverySource: (s) => discovery.addSource(s) };
+  return { boards: registry, discovery, statusBar, tree, monitors, lab, addDiscoverySource: (s) => discovery.addSource(s) };
 }
 
 export function deactivate(): void {}

@@ -2,6 +2,8 @@ import type { BoardDiscovery } from '../core/boards/board-discovery';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import type { DiscoverySource } from '../core/boards/discovery-source';
 import type { Disposable } from '../core/common/disposable';
+import type { LabController } from './lab-controller';
+import type { BoardTreeProvider } from './board-tree';
 import type { MonitorManager } from './monitor-manager';
 import type { PairStatusBar } from './pair-status-bar';
 
@@ -13,6 +15,8 @@ export interface EspNowApi {
   readonly boards: BoardRegistry;
   readonly discovery: BoardDiscovery;
   readonly statusBar: PairStatusBar;
+  readonly tree: BoardTreeProvider;
   readonly monitors: MonitorManager;
+  readonly lab: LabController;
   addDiscoverySource(source: DiscoverySource): Disposable;
 }

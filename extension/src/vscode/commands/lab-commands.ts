@@ -1,10 +1,25 @@
 import * as vscode from 'vscode';
-import { notBuiltYet, registerCommand, type CommandContext } from '../command-context';
+import type { LabController } from '../lab-controller';
+import { registerCommand, type CommandContext } from '../command-context';
 
 /** Start/Stop Virtual Lab. */
-export function registerLabCommands(ctx: CommandContext): vscode.Disposable[] {
+export function registerLabCommands(ctx: CommandContext, lab: LabController): vscode.Disposable[] {
   return [
-    registerCommand(ctx, 'espnow.lab.start', () => notBuiltYet(ctx, 'Start Virtual Lab', 'the virtual lab is being built.')),
-    registerCommand(ctx, 'espnow.lab.stop', () => notBuiltYet(ctx, 'Stop Virtual Lab', 'the virtual lab is being built.')),
+    registerCommand(ctx, 'espnow.lab.start', async (count?: unknown) => {
+      const n = typeof count === 'number' ? count : ctx.settings().labBoardCount;
+      if (lab.isRunning) {
+        void vscode.window.showInformationMessage('ESP-NOW: the virtual lab is already running.');
+        return lab.current;
+      }
+      const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: starting ${n} virtual board${n === 1 ? '' : 's'}…` }, () => lab.start(n));
+      const boards = await started.listBoards();
+      void vscode.window.showInformationMessage(`ESP-NOW: virtual lab running: ${boards.map((b) => `${b.chipLabel} ${b.url}`).join(', ')}.`);
+      await vscode.commands.executeCommand('espnow.boards.focus');
+      return started;
+    }),
+    registerCommand(ctx, 'espnow.lab.stop', async () => {
+      const stopped = await lab.stop();
+      void vscode.window.showInformationMessage(stopped ? 'ESP-NOW: virtual lab stopped.' : 'ESP-NOW: the virtual lab was not running.');
+    }),
   ];
 }

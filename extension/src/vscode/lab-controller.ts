@@ -1,0 +1,64 @@
+import * as vscode from 'vscode';
+import type { BoardDiscovery } from '../core/boards/board-discovery';
+import { DisposableStore } from '../core/common/disposable';
+import type { ChipKind } from '../lab/chip/chip-program';
+import { Lab } from '../lab/lab';
+import { labPrograms } from '../lab/lab-programs';
+import { VirtualDiscoverySource } from '../lab/virtual-discovery-source';
+
+/** Chips of the virtual boards, in order: a mix, so users see the tree tell them apart. */
+const LAB_CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32', 'esp32s3'];
+
+/**
+ * Runs the virtual lab inside the extension host while the user wants it. Its state (each board's
+ * flash, which holds the firmware and so the Wi-Fi credentials) lives in the extension's global storage,
+ * never in the workspace.
+ */
+export class LabController implements vscode.Disposable {
+  private lab: Lab | undefined;
+  private running = new DisposableStore();
+
+  constructor(
+    private readonly discovery: BoardDiscovery,
+    private readonly stateDir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.lab !== undefined;
+  }
+
+  get current(): Lab | undefined {
+    return this.lab;
+  }
+
+  async start(boardCount: number): Promise<Lab> {
+    if (this.lab) return this.lab;
+    const boards = Array.from({ length: boardCount }, (_, i) => ({ chip: LAB_CHIPS[i % LAB_CHIPS.length] }));
+    const lab = await Lab.start({ stateDir: this.stateDir, boards, programs: labPrograms, log: (m) => this.log.debug(`lab: ${m}`) });
+    this.lab = lab;
+    this.running = new DisposableStore();
+    this.running.add(lab);
+    const source = this.running.add(new VirtualDiscoverySource(lab));
+    this.running.add(this.discovery.addSource(source));
+    await this.discovery.refresh();
+    await vscode.commands.executeCommand('setContext', 'espnow.labRunning', true);
+    this.log.info(`virtual lab started with ${boardCount} board(s) in ${this.stateDir}`);
+    return lab;
+  }
+
+  async stop(): Promise<boolean> {
+    if (!this.lab) return false;
+    this.lab = undefined;
+    this.running.dispose();
+    await this.discovery.refresh();
+    await vscode.commands.executeCommand('setContext', 'espnow.labRunning', false);
+    this.log.info('virtual lab stopped');
+    return true;
+  }
+
+  dispose(): void {
+    this.lab = undefined;
+    this.running.dispose();
+  }
+}
