@@ -62,8 +62,13 @@ fi
 step "image packer"
 if out="$(node "$FW/host/test/check-image.mjs" 2>&1)"; then echo "$out" | grep -v '^ok - ' ; tally images "$out"; else echo "$out"; tally images "$out"; fi
 
-step "fake lab end-to-end (two host programs)"
-out="$(node "$FW/host/test/fake-lab.mjs" 2>&1)"
+step "fake lab end-to-end (two host programs, built with ASan + UBSan)"
+SAN_FLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+if make -C "$FW/host" -j"$JOBS" -s BUILD=build-asan EXTRA_CFLAGS="$SAN_FLAGS"; then
+  out="$(node "$FW/host/test/fake-lab.mjs" --bin "$FW/host/build-asan/espnow_prov_host" 2>&1)"
+else
+  out="sanitized host build failed"
+fi
 echo "$out" | grep -v '^  [RI] ' | grep -v '^# fake-lab'
 [[ "$out" == *"not ok"* ]] && echo "$out" | grep -E '^  [RI] ' | tail -60
 tally fake-lab "$out"

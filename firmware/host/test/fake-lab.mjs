@@ -140,7 +140,7 @@ async function scenario(name, o, expect) {
   const lab = new FakeLab();
   const port = await lab.listen();
   const dir = mkdtempSync(join(tmpdir(), 'fake-lab-'));
-  const resp = run(sdkconfig({ role: 'responder', ssid: AP.ssid, password: o.respPassword ?? AP.password, channel: AP.channel, ...o }), RESPONDER_MAC, port, dir, 'responder');
+  const resp = run(sdkconfig({ role: 'responder', ssid: o.respSsid ?? AP.ssid, password: o.respPassword ?? AP.password, channel: AP.channel, ...o }), RESPONDER_MAC, port, dir, 'responder');
   const init = run(sdkconfig({ role: 'initiator', ...o, key: o.initKey ?? o.key, mode: o.initMode ?? o.mode }), INITIATOR_MAC, port, dir, 'initiator');
   const problems = await expect({ resp, init, lab });
   for (const p of [resp, init]) {
@@ -202,6 +202,12 @@ results.push(
     const ok = await waitFor(init, /E \(\d+\) PROV_EVT: failed reason=wifi_reason_15/, 8000);
     const disc = init.lines.some((l) => /W \(\d+\) PROV_EVT: wifi_disconnected reason=15/.test(l));
     return ok && disc ? [] : ['no wifi_disconnected 15 / failed wifi_reason_15'];
+  }),
+);
+results.push(
+  await scenario('secure: unknown SSID ends in wifi_reason_201', { mode: 'secure', respSsid: 'no such net' }, async ({ init }) => {
+    const ok = await waitFor(init, /E \(\d+\) PROV_EVT: failed reason=wifi_reason_201/, 8000);
+    return ok ? [] : ['no failed wifi_reason_201'];
   }),
 );
 results.push(
