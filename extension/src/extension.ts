@@ -8,6 +8,7 @@ import { BoardTreeProvider } from './vscode/board-tree';
 import { reportError, type CommandContext } from './vscode/command-context';
 import { registerBoardCommands } from './vscode/commands/board-commands';
 import { registerCredentialCommands } from './vscode/commands/credential-commands';
+import { registerFlashCommands } from './vscode/commands/flash-commands';
 import { registerLabCommands } from './vscode/commands/lab-commands';
 import { registerRoleCommands } from './vscode/commands/role-commands';
 import { setUpDiscovery } from './vscode/discovery-setup';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     setUpDiscovery(discovery, ctx),
     ...registerBoardCommands(ctx),
     ...registerRoleCommands(ctx),
+    ...registerFlashCommands(ctx),
     ...registerCredentialCommands(ctx),
     lab,
     ...registerLabCommands(ctx, lab),

@@ -12,14 +12,6 @@ export function registerBoardCommands(ctx: CommandContext): vscode.Disposable[] 
       void vscode.window.setStatusBarMessage(`ESP-NOW: ${n} board${n === 1 ? '' : 's'} connected`, 3000);
       return n;
     }),
-    registerCommand(ctx, 'espnow.identifyBoard', async (arg) => {
-      const board = await boardArgument(ctx, arg, 'Identify board');
-      if (board) notBuiltYet(ctx, 'Identify Board', `asking ${board.port.path} for its chip and MAC through the ROM bootloader comes with the serial stack.`);
-    }),
-    registerCommand(ctx, 'espnow.flashBoard', async (arg) => {
-      const board = await boardArgument(ctx, arg, 'Flash board');
-      if (board) notBuiltYet(ctx, 'Flash Board', `flashing ${board.port.path} with esptool-js comes with the serial stack.`);
-    }),
     registerCommand(ctx, 'espnow.openMonitor', async (arg) => {
       const board = await boardArgument(ctx, arg, 'Open monitor');
       if (board) ctx.monitors.show(board);
