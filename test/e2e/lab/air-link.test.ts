@@ -95,6 +95,9 @@ test('acceptance: the right password gets an IP on the AP channel, a wrong one r
   assert.equal(await good.waitFor(/^WIFI_DISCONNECTED/), 'WIFI_DISCONNECTED 8');
   good.send(`WIFI_CONNECT ${hex('home')} ${hex('correct horse')}\n`);
   await sleep(40);
+  good.send(`WIFI_CONNECT ${hex('home')} ${hex('correct horse')}\n`);
+  await sleep(40);
+  assert.deepEqual(good.lines.filter((x) => x.startsWith('WIFI_DISCONNECTED')), ['WIFI_DISCONNECTED 8', 'WIFI_DISCONNECTED 8'], 'a connect while associated leaves first');
   assert.equal(good.lines.filter((x) => x.startsWith('GOT_IP')).pop(), 'GOT_IP 192.168.4.100 255.255.255.0 192.168.4.1', 'lease is stable');
   assert.ok(!l.logs.join('\n').includes('horse') && !l.logs.join('\n').includes(hex('horse')), 'no password in the log');
   assert.ok(!JSON.stringify(l.air.frames).includes(hex('horse')));

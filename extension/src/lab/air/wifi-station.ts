@@ -76,8 +76,10 @@ export class WifiStation implements Disposable {
 
   /** `esp_wifi_connect` with this SSID and password (raw bytes, as in `wifi_sta_config_t`). */
   connect(ssid: Uint8Array, password: Uint8Array): void {
-    // A new connect replaces whatever was going on, as esp_wifi_set_config + esp_wifi_connect does.
+    // A new connect replaces whatever was going on, as esp_wifi_set_config + esp_wifi_connect does; an
+    // associated station leaves first, and says so (reason 8) like ESP-IDF.
     this.cancel();
+    if (this.joined) this.schedule(() => this.events.disconnected(WifiReason.ASSOC_LEAVE), 0);
     this.joined = undefined;
     const wanted = Buffer.from(ssid);
     const candidates = [...this.accessPoints()]
