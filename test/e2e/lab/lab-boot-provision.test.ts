@@ -4,23 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rfc2217Client } from '../../../extension/src/core/serial/rfc2217-client';
-import { bootFromFlash } from '../../../extension/src/lab/boot/index';
 import { openFlashStore } from '../../../extension/src/lab/flash/flash-store';
 import { Lab, LAB_FLASH_SIZE } from '../../../extension/src/lab/lab';
 import { flashFileOf } from '../../../extension/src/lab/lab-state';
-import type { ProgramsFactory } from '../../../extension/src/lab/lab-types';
-import { createBootloader } from '../../../extension/src/lab/rom/bootloader';
+import { labPrograms } from '../../../extension/src/lab/lab-programs';
 import { flashHostFirmware, LAB_PASSWORD, LAB_SSID, missingHostFirmware } from '../../support/lab/host-firmware';
 import { assertNothingLeft, sleep } from '../../support/lab/link-client';
 
 const RESPONDER = '24:0a:c4:00:00:11';
 const INITIATOR = '24:0a:c4:00:00:12';
-
-/** The lab's real programs: the ROM loader in download mode, the boot from flash otherwise. */
-const programs: ProgramsFactory = (env) => ({
-  bootloader: (ctx) => createBootloader(ctx),
-  bootFromFlash: (ctx) => bootFromFlash(ctx, env),
-});
 
 test('full stack: lab boards boot their flash files, and the initiator console (over RFC2217) reaches got_ip', { skip: missingHostFirmware, timeout: 40_000 }, async () => {
   const baseline = process.getActiveResourcesInfo();
@@ -34,7 +26,8 @@ test('full stack: lab boards boot their flash files, and the initiator console (
   const logs: string[] = [];
   const lab = await Lab.start({
     stateDir,
-    programs,
+    // The production wiring: the ROM loader in download mode, the boot from flash otherwise.
+    programs: labPrograms,
     boards: [{ chip: 'esp32', mac: RESPONDER }, { chip: 'esp32c3', mac: INITIATOR }],
     accessPoint: { ssid: LAB_SSID, password: LAB_PASSWORD, channel: 6, security: 'wpa2-psk' },
     log: (m) => logs.push(m),
