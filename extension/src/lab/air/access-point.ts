@@ -24,6 +24,7 @@ export interface Lease {
   readonly gw: string;
 }
 
+/** One simulated network. Place it in the air with `air.setPosition(ap.bssid, ...)`; unplaced it is at the origin. */
 export interface AccessPointConfig {
   readonly ssid: string;
   /** Ignored for `open`. */

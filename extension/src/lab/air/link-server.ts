@@ -6,6 +6,7 @@ import type { Air, Radio } from './air';
 import { labLine, parseProgramLine, type ProgramLine } from './link-protocol';
 import { WifiStation, type WifiTimings } from './wifi-station';
 
+/** What the link server connects programs to. */
 export interface LinkServerOptions {
   readonly air: Air;
   /** Read at every join, so the lab may add or remove access points while running. */

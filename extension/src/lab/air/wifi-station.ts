@@ -16,6 +16,7 @@ export interface WifiTimings {
   readonly beaconTimeoutMs: number;
 }
 
+/** Realistic join timings; tests pass shorter ones. */
 export const DEFAULT_WIFI_TIMINGS: WifiTimings = {
   scanPerChannelMs: 120,
   associateMs: 150,

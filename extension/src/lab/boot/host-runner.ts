@@ -26,6 +26,7 @@ export function defaultHostProgram(): string {
   return resolve(HOST_PROGRAM_IN_REPO);
 }
 
+/** How to start one board's host program and where its console goes. */
 export interface HostRunOptions {
   readonly program: string;
   /** Folder for the config file (the lab's state folder). */

@@ -87,6 +87,7 @@ const PROFILES: Record<ChipKind, RomProfile> = {
   esp32c3: newerRom('esp32c3', 'esp32c3-api1-20210207', 'Feb  7 2021', '0xc', { revision: 'v0.4', multicore: false, cpuFreqHz: 160_000_000 }),
 };
 
+/** The ROM and bootloader text of `chip`. */
 export function romProfileOf(chip: ChipKind): RomProfile {
   return PROFILES[chip];
 }
