@@ -38,23 +38,39 @@ else
   bad "C test build"
 fi
 
-step "fuzz smoke: ${FUZZ_SECONDS}s of the frame decoders"
-if make -C "$FW/test" -s build/fuzz_frame; then
-  corpus="$FW/test/build/corpus"
-  mkdir -p "$corpus"
+step "fuzz smoke: ${FUZZ_SECONDS}s of the frame decoders, $((FUZZ_SECONDS / 4 + 1))s of the link-line parser"
+# Seeds: every fixture frame as raw bytes (frame fuzzer) and as an RX line (link fuzzer), plus the other lab lines.
+seed_corpora() {
   node -e '
     const fs = require("fs"), path = require("path");
-    const [dir, out] = process.argv.slice(1);
+    const [dir, frames, lines] = process.argv.slice(1);
     for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".hex"))) {
       const hex = fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter((l) => !l.startsWith("#")).join("").replace(/\s/g, "");
-      fs.writeFileSync(path.join(out, "seed-" + f.replace(/\.hex$/, ".bin")), Buffer.from(hex, "hex"));
-    }' "$ROOT/test/fixtures/frames" "$corpus"
-  if fout="$("$FW/test/build/fuzz_frame" -max_total_time="$FUZZ_SECONDS" -max_len=300 -print_final_stats=1 "$corpus" 2>&1)"; then
-    ok "fuzzer: $(grep -Eo 'Done [0-9]+ runs' <<<"$fout" | tail -1), no findings"
+      const name = "seed-" + f.replace(/\.hex$/, "");
+      fs.writeFileSync(path.join(frames, name + ".bin"), Buffer.from(hex, "hex"));
+      const src = hex.slice(28, 40).match(/../g).join(":");
+      fs.writeFileSync(path.join(lines, name + ".txt"), `RX ${src} -40 6 ${hex}`);
+    }
+    const other = ["TXDONE 24:0a:c4:00:00:01 OK", "WIFI_CONNECTED 02:00:00:00:0a:01 6", "WIFI_DISCONNECTED 15", "GOT_IP 192.168.4.2 255.255.255.0 192.168.4.1"];
+    other.forEach((l, i) => fs.writeFileSync(path.join(lines, `seed-line-${i}.txt`), l));' "$@"
+}
+# run_fuzz TARGET CORPUS SECONDS
+run_fuzz() {
+  local fout
+  if fout="$("$FW/test/build/$1" -max_total_time="$3" -max_len=600 -print_final_stats=1 "$2" 2>&1)"; then
+    ok "$1: $(grep -Eo 'Done [0-9]+ runs' <<<"$fout" | tail -1), no findings"
   else
     echo "$fout" | tail -40
-    bad "fuzzer found a crash (see above; reproducer in $FW/test)"
+    bad "$1 found a crash (see above; the reproducer crash-* is in the current folder)"
   fi
+}
+if make -C "$FW/test" -s build/fuzz_frame build/fuzz_link; then
+  frames="$FW/test/build/corpus"
+  lines="$FW/test/build/corpus-link"
+  mkdir -p "$frames" "$lines"
+  seed_corpora "$ROOT/test/fixtures/frames" "$frames" "$lines"
+  run_fuzz fuzz_frame "$frames" "$FUZZ_SECONDS"
+  run_fuzz fuzz_link "$lines" "$((FUZZ_SECONDS / 4 + 1))"
 else
   bad "fuzzer build (clang with libFuzzer needed: apt libclang-rt-14-dev)"
 fi
