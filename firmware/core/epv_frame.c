@@ -3,6 +3,9 @@
 #include <string.h>
 #include "epv_bytes.h"
 
+_Static_assert(EPV_HDR_LEN == 1 + 1 + 2 + 4 + 2 * EPV_MAC_LEN, "espnow_data_t header is 20 bytes");
+_Static_assert(EPV_PAYLOAD_MAX == 230, "ESP-NOW v1 frames carry at most 250 bytes");
+
 /* Bit offsets inside the little-endian 32-bit word that follows `magic`. */
 enum {
     B_CHANNEL = 0,   /* 4 bits */

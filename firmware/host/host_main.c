@@ -2,7 +2,6 @@
  * stdout = UART TX, stdin = UART RX, the TCP link = radio and Wi-Fi. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +81,22 @@ static void warn_line(void *ctx, const char *line)
 /* Only interrupts ppoll; the loop then exits normally and wipes its state. */
 static void on_signal(int sig) { (void)sig; }
 
+/* SIGTERM = power off: blocked except inside ppoll, so the loop sees it as EINTR and exits cleanly. */
+static void setup_signals(sigset_t *wait_mask)
+{
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, wait_mask);
+    signal(SIGPIPE, SIG_IGN);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: espnow_prov_host --config PATH --mac aa:bb:cc:dd:ee:ff --link 127.0.0.1:PORT\n");
@@ -110,18 +125,8 @@ int main(int argc, char **argv)
     host_timers_init(&p->timers);
     p->link.fd = -1;
 
-    /* SIGTERM = power off: blocked here, delivered only inside ppoll, so the loop sees it as EINTR. */
-    sigset_t block, wait_mask;
-    sigemptyset(&block);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGINT);
-    sigprocmask(SIG_BLOCK, &block, &wait_mask);
-    signal(SIGPIPE, SIG_IGN);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
+    sigset_t wait_mask;
+    setup_signals(&wait_mask);
 
     epv_config_t cfg;
     epv_config_defaults(&cfg);
@@ -132,31 +137,35 @@ int main(int argc, char **argv)
         char msg[160];
         snprintf(msg, sizeof(msg), "config error at line %d: %s", line_no, why);
         log_line(p, 'E', "espnow_prov", msg);
+        epv_wipe(&cfg, sizeof(cfg));
         return 2;
     }
+    char mac[18];
     if (epv_parse_mac(mac_arg, strlen(mac_arg), cfg.self_mac) != EPV_OK) {
+        epv_wipe(&cfg, sizeof(cfg));
         return usage();
     }
+    epv_fmt_mac(mac, cfg.self_mac); /* the link wants lowercase, whatever the argument's case */
     epv_env_t env = {.emit = emit, .emit_ctx = p, .random = random_bytes, .random_ctx = NULL};
     if (epv_node_init(&p->node, &cfg, &env, &why) != EPV_OK) {
         char msg[160];
         snprintf(msg, sizeof(msg), "invalid configuration: %s", why ? why : "?");
         log_line(p, 'E', "espnow_prov", msg);
+        epv_wipe(&cfg, sizeof(cfg));
         return 2;
     }
-    epv_wipe(&cfg, sizeof(cfg));
+    epv_wipe(&cfg, sizeof(cfg)); /* the node holds its own copy */
     if (host_link_connect(&p->link, link_arg) != 0) {
         log_line(p, 'E', "lab_link", "cannot connect to the lab link");
         return 1;
     }
     char hello[32];
-    snprintf(hello, sizeof(hello), "HELLO %s", mac_arg);
+    snprintf(hello, sizeof(hello), "HELLO %s", mac);
     host_link_send(&p->link, hello);
     epv_node_start(&p->node);
 
-    int stdin_open = 1;
     for (;;) {
-        struct pollfd fds[2] = {{.fd = p->link.fd, .events = POLLIN}, {.fd = stdin_open ? 0 : -1, .events = POLLIN}};
+        struct pollfd fds[2] = {{.fd = p->link.fd, .events = POLLIN}, {.fd = 0, .events = POLLIN}};
         int next = host_timers_next_ms(&p->timers);
         struct timespec ts = {.tv_sec = next / 1000, .tv_nsec = (long)(next % 1000) * 1000000L};
         int r = ppoll(fds, 2, next < 0 ? NULL : &ts, &wait_mask);
