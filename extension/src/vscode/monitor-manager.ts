@@ -1,8 +1,11 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Board } from '../core/boards/board';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import { activityFromMonitorState } from '../core/monitor/monitor-activity';
 import { MonitorSession } from '../core/monitor/monitor-session';
+import { backtraceDecoderFor } from '../core/monitor/panic-decoder';
 import type { Redactor } from '../core/monitor/redactor';
 import type { PortArbiter } from '../core/serial/port-arbiter';
 import type { SerialLink } from '../core/serial/serial-link';
@@ -13,6 +16,8 @@ import { MonitorTerminal } from './monitor-terminal';
 export class MonitorManager implements vscode.Disposable {
   private readonly open = new Map<string, { terminal: vscode.Terminal; session: MonitorSession }>();
   private readonly closeSub: vscode.Disposable;
+  /** The build last flashed to each board: its ELF decodes the board's panics. */
+  private readonly builds = new Map<string, string>();
 
   constructor(
     private readonly registry: BoardRegistry,
@@ -47,6 +52,7 @@ export class MonitorManager implements vscode.Disposable {
       arbiter: this.arbiter,
       openLink: this.openLink,
       pipeline: { redactor: this.redactor, role: board.role === 'none' ? undefined : board.role },
+      decodeBacktrace: backtraceDecoderFor(board.chipInfo?.chip ?? board.port.chipHint, elfIn(this.builds.get(path))),
     });
     session.pipeline.onDidChangeState((state) => {
       if (this.registry.find(path)) this.registry.setActivity(path, activityFromMonitorState(state));
@@ -60,6 +66,10 @@ export class MonitorManager implements vscode.Disposable {
     return session;
   }
 
+  rememberBuild(path: string, buildDir: string): void {
+    this.builds.set(path, buildDir);
+  }
+
   sessionOf(path: string): MonitorSession | undefined {
     return this.open.get(path)?.session;
   }
@@ -68,5 +78,16 @@ export class MonitorManager implements vscode.Disposable {
     this.closeSub.dispose();
     for (const m of this.open.values()) m.terminal.dispose();
     this.open.clear();
+  }
+}
+
+/** The ELF idf.py leaves at the top of a build folder (`<project>.elf`). */
+function elfIn(buildDir: string | undefined): string | undefined {
+  if (!buildDir) return undefined;
+  try {
+    const elf = readdirSync(buildDir).find((f) => f.endsWith('.elf'));
+    return elf ? join(buildDir, elf) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { Emitter } from '../common/emitter';
 import { ProvisionError } from '../common/errors';
 import type { PortArbiter, PortLease } from '../serial/port-arbiter';
 import type { SerialLink } from '../serial/serial-link';
+import type { BacktraceFrame } from './log-line-parser';
 import { MonitorPipeline, type MonitorPipelineOptions } from './monitor-pipeline';
 
 export type MonitorConnection = 'connecting' | 'open' | 'lent' | 'waiting-for-board' | 'closed';
@@ -17,6 +18,11 @@ export interface MonitorSessionOptions {
   readonly reconnectIntervalMs?: number;
   /** A partial line is shown after this much quiet, so a prompt without newline still appears. */
   readonly quietFlushMs?: number;
+  /**
+   * Turns a panic's backtrace into "function at file:line" lines (addr2line + the build's ELF). It may
+   * reject with a reason (no toolchain, no ELF), which the monitor shows instead.
+   */
+  readonly decodeBacktrace?: (frames: readonly BacktraceFrame[]) => Promise<string[]>;
 }
 
 /**
@@ -39,6 +45,22 @@ export class MonitorSession implements Disposable {
 
   constructor(private readonly options: MonitorSessionOptions) {
     this.pipeline = this.store.add(new MonitorPipeline(options.pipeline));
+    const decode = options.decodeBacktrace;
+    if (decode) {
+      this.store.add(
+        this.pipeline.onDidParse((r) => {
+          if (!r.backtrace?.length) return;
+          decode(r.backtrace).then(
+            (lines) => {
+              if (!this.disposed) for (const l of lines) this.pipeline.notice(`backtrace: ${l}`);
+            },
+            (e: unknown) => {
+              if (!this.disposed) this.pipeline.notice(`backtrace not decoded: ${e instanceof Error ? e.message : String(e)}`);
+            },
+          );
+        }),
+      );
+    }
   }
 
   get connection(): MonitorConnection {

@@ -44,6 +44,7 @@ async function identify(ctx: CommandContext, board: Board) {
 
 async function flash(ctx: CommandContext, board: Board, buildDir: string) {
   const plan = await readFlashPlan(buildDir);
+  ctx.monitors.rememberBuild(board.port.path, buildDir);
   const path = board.port.path;
   const label = boardLabel(board);
   const result = await vscode.window.withProgress(

@@ -80,3 +80,24 @@ test('a port that cannot be opened releases its claim', async () => {
   assert.equal(arbiter.ownerOf('/dev/ttyUSB0'), undefined);
   session.dispose();
 });
+
+test('a panic backtrace is decoded into the monitor, or the monitor says why not', async () => {
+  const port = new FakePort();
+  const session = new MonitorSession({
+    path: '/dev/ttyUSB0',
+    baudRate: 115200,
+    arbiter: new PortArbiter(),
+    openLink: (p) => port.open(p),
+    pipeline: { monochrome: true },
+    decodeBacktrace: async (frames) => frames.map((f) => `0x${f.pc.toString(16)}: app_main at main/app.c:42`),
+  });
+  const shown: string[] = [];
+  session.pipeline.onDidRender((t) => shown.push(t));
+  await session.start();
+  port.emit('Guru Meditation Error: Core  0 panic\'ed (LoadProhibited). Exception was unhandled.\r\n');
+  port.emit('Backtrace: 0x400d1234:0x3ffb0000\r\n');
+  await new Promise((r) => setImmediate(r));
+  assert.match(shown.join(''), /backtrace: 0x400d1234: app_main at main\/app\.c:42/);
+  assert.equal(session.pipeline.state.status, 'failed');
+  session.dispose();
+});
