@@ -10,7 +10,7 @@ import { bootFromFlash, whenBootStopped } from '../../../extension/src/lab/boot/
 import type { ChipKind } from '../../../extension/src/lab/chip/chip-program';
 import { openFlashStore } from '../../../extension/src/lab/flash/flash-store';
 import { FakeChip } from '../../support/lab/fake-chip';
-import { flashHostFirmware, LAB_PASSWORD, LAB_SSID, missingHostFirmware, type Role } from '../../support/lab/host-firmware';
+import { flashHostFirmware, LAB_PASSWORD, LAB_SSID, type Role } from '../../support/lab/host-firmware';
 import { assertNothingLeft } from '../../support/lab/link-client';
 
 // Runs the firmware's real host build (npm run test:firmware builds it) from images packed by the
@@ -22,7 +22,7 @@ async function flashedChip(dir: string, chip: ChipKind, role: Role, mac: number[
 }
 
 for (const mode of ['SECURE', 'ESPRESSIF_5_4']) {
-  test(`e2e (${mode}): both roles boot from flashed host-build images and the initiator gets an IP`, { skip: missingHostFirmware, timeout: 30_000 }, async () => {
+  test(`e2e (${mode}): both roles boot from flashed host-build images and the initiator gets an IP`, { timeout: 30_000 }, async () => {
     const baseline = process.getActiveResourcesInfo();
     const dir = mkdtempSync(join(tmpdir(), 'lab-boot-e2e-'));
     const logs: string[] = [];
@@ -67,7 +67,7 @@ for (const mode of ['SECURE', 'ESPRESSIF_5_4']) {
   });
 }
 
-test('the host program console reaches the UART with CRLF line ends, as newlib prints them', { skip: missingHostFirmware, timeout: 10_000 }, async () => {
+test('the host program console reaches the UART with CRLF line ends, as newlib prints them', { timeout: 10_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-boot-crlf-'));
   const chip = await flashedChip(dir, 'esp32', 'responder', [0x24, 0x0a, 0xc4, 0, 0, 9], 'SECURE');
   // No link server on port 1: the program says so on its console and exits.

@@ -8,13 +8,13 @@ import { openFlashStore } from '../../../extension/src/lab/flash/flash-store';
 import { Lab, LAB_FLASH_SIZE } from '../../../extension/src/lab/lab';
 import { flashFileOf } from '../../../extension/src/lab/lab-state';
 import { labPrograms } from '../../../extension/src/lab/lab-programs';
-import { flashHostFirmware, LAB_PASSWORD, LAB_SSID, missingHostFirmware } from '../../support/lab/host-firmware';
+import { flashHostFirmware, LAB_PASSWORD, LAB_SSID } from '../../support/lab/host-firmware';
 import { assertNothingLeft, sleep } from '../../support/lab/link-client';
 
 const RESPONDER = '24:0a:c4:00:00:11';
 const INITIATOR = '24:0a:c4:00:00:12';
 
-test('full stack: lab boards boot their flash files, and the initiator console (over RFC2217) reaches got_ip', { skip: missingHostFirmware, timeout: 40_000 }, async () => {
+test('full stack: lab boards boot their flash files, and the initiator console (over RFC2217) reaches got_ip', { timeout: 40_000 }, async () => {
   const baseline = process.getActiveResourcesInfo();
   const stateDir = mkdtempSync(join(tmpdir(), 'lab-provision-'));
   // Flash files written before the lab starts: the lab keeps a board's firmware across restarts.

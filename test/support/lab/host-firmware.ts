@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,17 +7,25 @@ import type { ChipKind, FlashStore } from '../../../extension/src/lab/chip/chip-
 
 /**
  * The firmware's real host build and image packer, for lab tests that boot it. `npm run test:firmware`
- * builds the host program; tests skip with {@link missingHostFirmware} when it is absent.
+ * builds the host program; importing this module builds it when it is missing.
  */
 const REPO = resolve(__dirname, '../../..');
 export const HOST_PROGRAM = defaultHostProgram();
 const PACK = join(REPO, 'firmware/host/pack-image.mjs');
 
-/** Why host-firmware tests cannot run here, or false. */
-export const missingHostFirmware: string | false = (() => {
-  const missing = [HOST_PROGRAM, PACK].filter((p) => !existsSync(p));
-  return missing.length ? `missing ${missing.join(', ')}: run npm run test:firmware` : false;
-})();
+/**
+ * Builds the host program when it is missing (a fresh clone running only the e2e tests), so tests that
+ * need the real firmware run instead of being skipped. A build that fails fails the test file.
+ */
+export function ensureHostFirmware(): void {
+  if (!existsSync(PACK)) throw new Error(`${PACK} is missing: the firmware's image packer is part of the repository.`);
+  if (existsSync(HOST_PROGRAM)) return;
+  const r = spawnSync('make', ['-C', join(REPO, 'firmware/host'), '-s', '-j2'], { encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(HOST_PROGRAM)) {
+    throw new Error(`Building the firmware host program failed (make -C firmware/host):\n${r.stdout}${r.stderr}`);
+  }
+}
+ensureHostFirmware();
 
 export const LAB_SSID = 'lab net';
 export const LAB_PASSWORD = 'correct horse 42';
