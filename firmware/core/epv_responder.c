@@ -24,6 +24,13 @@ static void new_nonce(epv_responder_t *r)
     r->since_rotate = 0;
 }
 
+static void forget_reply(epv_responder_t *r)
+{
+    epv_wipe(r->reply, sizeof(r->reply)); /* a compat reply holds the password in clear */
+    r->reply_len = 0;
+    r->reply_resends = 0;
+}
+
 void epv_responder_start(epv_responder_t *r)
 {
     if (r->state != EPV_RSTATE_IDLE) {
@@ -100,6 +107,7 @@ void epv_responder_on_timer(epv_responder_t *r, epv_timer_id_t id)
         epv_wipe(r->nonce, sizeof(r->nonce));
         epv_wipe(r->prev_nonce, sizeof(r->prev_nonce));
         r->has_prev = false;
+        forget_reply(r);
         epv_out_log(&r->out, 'I', "Responder beacon end");
         epv_evt_begin(&r->out, "beacon_end");
         epv_evt_int(&r->out, "sent", (long)r->sent);
@@ -136,6 +144,22 @@ static void reply_header(const epv_responder_t *r, const uint8_t to[EPV_MAC_LEN]
     h->retransmit_count = 10;
 }
 
+/* Sends r->payload[0..len) to `to` and keeps a copy for resends. */
+static epv_status_t send_reply(epv_responder_t *r, const uint8_t to[EPV_MAC_LEN], size_t len)
+{
+    epv_hdr_t h;
+    reply_header(r, to, &h);
+    epv_status_t st = epv_out_send(&r->out, &h, r->payload, len);
+    forget_reply(r);
+    if (st == EPV_OK) {
+        memcpy(r->reply, r->payload, len);
+        r->reply_len = len;
+        memcpy(r->reply_to, to, EPV_MAC_LEN);
+    }
+    epv_wipe(r->payload, sizeof(r->payload));
+    return st;
+}
+
 static void answer_compat(epv_responder_t *r, const uint8_t to[EPV_MAC_LEN])
 {
     epv_compat_wifi_t w;
@@ -148,12 +172,9 @@ static void answer_compat(epv_responder_t *r, const uint8_t to[EPV_MAC_LEN])
     size_t len = 0;
     epv_status_t st = epv_compat_encode_wifi(&w, epv_mode_layout(r->cfg.mode), r->payload, sizeof(r->payload), &len);
     epv_wipe(&w, sizeof(w));
-    epv_hdr_t h;
-    reply_header(r, to, &h);
     if (st == EPV_OK) {
-        st = epv_out_send(&r->out, &h, r->payload, len);
+        st = send_reply(r, to, len);
     }
-    epv_wipe(r->payload, sizeof(r->payload));
     if (st != EPV_OK) {
         epv_out_log(&r->out, 'E', "WIFI frame encode failed: %s", epv_status_str(st));
         return;
@@ -223,10 +244,8 @@ static void answer_secure(epv_responder_t *r, const uint8_t from[EPV_MAC_LEN], c
     if (st == EPV_OK) {
         st = epv_secure_encode(&m, r->payload, sizeof(r->payload), &len);
     }
-    epv_hdr_t h;
-    reply_header(r, from, &h);
     if (st == EPV_OK) {
-        st = epv_out_send(&r->out, &h, r->payload, len);
+        st = send_reply(r, from, len);
     }
     if (st != EPV_OK) {
         epv_out_log(&r->out, 'E', "sealing credentials failed: %s", epv_status_str(st));
@@ -282,9 +301,27 @@ void epv_responder_on_frame(epv_responder_t *r, const epv_hdr_t *h, const uint8_
 
 void epv_responder_on_send_done(epv_responder_t *r, const uint8_t dest[EPV_MAC_LEN], bool ok)
 {
-    if (!ok && !epv_mac_is_broadcast(dest)) {
-        char mac[18];
-        epv_fmt_mac(mac, dest);
-        epv_out_log(&r->out, 'W', "Reply to %s was not acknowledged", mac);
+    if (r->reply_len == 0 || !epv_mac_equal(dest, r->reply_to)) {
+        return; /* beacons, or a reply already settled */
+    }
+    if (ok || r->state != EPV_RSTATE_BEACONING) {
+        forget_reply(r);
+        return;
+    }
+    char mac[18];
+    epv_fmt_mac(mac, dest);
+    if (r->reply_resends >= EPV_REPLY_RESENDS) {
+        epv_out_log(&r->out, 'W', "Reply to %s was not acknowledged; the initiator will ask again", mac);
+        forget_reply(r);
+        return;
+    }
+    /* a new magic, so a receiver that did get the first copy drops nothing it needs and acts once */
+    uint8_t resends = (uint8_t)(r->reply_resends + 1);
+    size_t len = r->reply_len;
+    memcpy(r->payload, r->reply, len);
+    epv_out_log(&r->out, 'W', "Reply to %s was not acknowledged, sending it again (%u/%u)", mac, resends,
+                EPV_REPLY_RESENDS);
+    if (send_reply(r, dest, len) == EPV_OK) {
+        r->reply_resends = resends;
     }
 }

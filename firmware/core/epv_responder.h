@@ -8,6 +8,7 @@
 
 #define EPV_NONCE_LIFETIME_MS 5000 /* the beacon nonce rotates; the previous one stays valid */
 #define EPV_USED_NONCES 16         /* initiator nonces already answered (replay memory) */
+#define EPV_REPLY_RESENDS 2        /* a reply the radio reports as not acknowledged is sent again */
 
 typedef enum { EPV_RSTATE_IDLE = 0, EPV_RSTATE_BEACONING, EPV_RSTATE_ENDED } epv_rstate_t;
 
@@ -27,6 +28,11 @@ typedef struct {
     uint8_t used_next;
     /* scratch for one reply, kept here rather than on a small task stack */
     uint8_t payload[EPV_PAYLOAD_MAX];
+    /* the last reply, until the radio reports it acknowledged (or resends run out) */
+    uint8_t reply[EPV_PAYLOAD_MAX];
+    size_t reply_len;
+    uint8_t reply_to[EPV_MAC_LEN];
+    uint8_t reply_resends;
 } epv_responder_t;
 
 void epv_responder_init(epv_responder_t *r, const epv_config_t *cfg, const epv_env_t *env);

@@ -48,6 +48,7 @@ extern int epv_test_failures;
     X(responder_rejections)          \
     X(responder_replay)              \
     X(responder_compat_answers)      \
+    X(responder_resends_unacked)     \
     X(initiator_scan_and_timeout)    \
     X(initiator_retries_then_fails)  \
     X(initiator_secure_credentials)  \

@@ -201,3 +201,32 @@ void test_responder_compat_answers(void)
     CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "reason=not_allowed") >= 0);
     CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 1);
 }
+
+void test_responder_resends_unacked(void)
+{
+    start(EPV_MODE_SECURE, NULL);
+    uint8_t rn[EPV_NONCE_LEN];
+    beacon_nonce(rn);
+    epv_node_on_send_done(&node, MAC_I, false); /* nothing pending yet: ignored */
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 1);
+    send_request(rn, 5, TEST_KEY, 1);
+    const epv_action_t *a = rec_last_send(&rec);
+    uint8_t first[EPV_FRAME_MAX];
+    size_t len = a ? a->u.send.len : 0;
+    memcpy(first, a ? a->u.send.frame : first, len);
+    epv_node_on_send_done(&node, MAC_I, false);
+    a = rec_last_send(&rec);
+    CHECK(a && a->u.send.len == len && epv_mac_equal(a->u.send.dest, MAC_I));
+    CHECK(a && memcmp(a->u.send.frame + 4, first + 4, len - 4) == 0); /* same reply ... */
+    CHECK(a && memcmp(a->u.send.frame + 2, first + 2, 2) != 0);         /* ... under a new magic */
+    epv_node_on_send_done(&node, MAC_I, false);
+    epv_node_on_send_done(&node, MAC_I, false); /* resends used up */
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 2 + EPV_REPLY_RESENDS);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "will ask again") >= 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "credentials_sent"), 1); /* one event per answered request */
+
+    send_request(rn, 6, TEST_KEY, 2);
+    epv_node_on_send_done(&node, MAC_I, true); /* acknowledged: settled */
+    epv_node_on_send_done(&node, MAC_I, false);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 3 + EPV_REPLY_RESENDS);
+}
