@@ -12,7 +12,7 @@ const BOARD = usbBoard('/dev/ttyRELOAD', 'RELOAD');
 describe('Roles across a window reload', () => {
   it('are kept in workspace state for the next window', async function () {
     const marker = reloadMarker();
-    if (!marker) this.skip();
+    assert.ok(marker, 'the suites must run with a workspace folder open (the runners open one)');
     const a = await api();
     const fake = await plugFakeSource(a);
     try {
