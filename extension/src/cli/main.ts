@@ -2,6 +2,7 @@ import { exitCodeOf, isProvisionError } from '../core/common/errors';
 import { CliUsageError, processIo, type CliIo } from './cli-io';
 import { labPrograms } from '../lab/lab-programs';
 import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
+import { DEMO_USAGE, runDemoCommand } from './commands/demo';
 import { LAB_USAGE, runLabCommand } from './commands/lab';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   boards: { usage: BOARDS_USAGE, run: (a, io) => runBoardsCommand(a, io) },
   identify: { usage: IDENTIFY_USAGE, run: (a, io) => runIdentifyCommand(a, io) },
   flash: { usage: FLASH_USAGE, run: (a, io) => runFlashCommand(a, io) },
+  demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io) },
   lab: { usage: LAB_USAGE, run: (a, io) => runLabCommand(a, io, { programs: labPrograms }) },
 };
 

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ProvisionError } from '../../core/common/errors';
+import { buildHostFirmware } from '../../core/build/host-build';
+import { describeFailures, flashBoards } from '../../core/flash/flash-boards';
+import { readFlashPlan } from '../../core/flash/flash-plan';
+import { identifyBoards } from '../../core/flash/identify';
+import { MonitorSession } from '../../core/monitor/monitor-session';
+import { Redactor } from '../../core/monitor/redactor';
+import { judgeProvisioning, type FollowedBoard } from '../../core/provision/provisioning-outcome';
+import { openSerialLink } from '../../core/serial/link-factory';
+import { PortArbiter } from '../../core/serial/port-arbiter';
+import type { ChipKind } from '../../lab/chip/chip-program';
+import { Lab } from '../../lab/lab';
+import { labPrograms } from '../../lab/lab-programs';
+import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { FlashProgressView, terminalFor } from '../flash-progress-view';
+
+export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
+  The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
+  firmware per role (its host build), identifies and flashes every board in parallel, monitors them all
+  and follows the provisioning until every initiator has an IP address, or says exactly why not.`;
+
+const CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32'];
+const MODES = ['secure', 'espressif-5.3', 'espressif-5.4'] as const;
+
+/** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
+export async function runDemoCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout']);
+  const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 8);
+  const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
+  const mode = opts.get('mode')?.at(-1) ?? 'secure';
+  if (!(MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode "${mode}" is not one of ${MODES.join(', ')}.`);
+  const security = mode as (typeof MODES)[number];
+
+  // Secrets of this run only: random, never printed, and kept outside any workspace.
+  const ssid = 'demo-lab';
+  const password = randomBytes(9).toString('base64url');
+  const pairKey = randomBytes(32).toString('hex');
+  const work = mkdtempSync(join(tmpdir(), 'espnow-demo-'));
+  const started = performance.now();
+  const t = () => `${((performance.now() - started) / 1000).toFixed(1)}s`.padStart(6);
+  const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+  const step = (s: string) => io.out(bold(`[${t()}] ${s}`));
+  const redactor = new Redactor([
+    { kind: 'password', value: password },
+    { kind: 'pair-key', value: pairKey },
+  ]);
+  const arbiter = new PortArbiter();
+  const sessions: MonitorSession[] = [];
+  let lab: Lab | undefined;
+  try {
+    const chips = Array.from({ length: initiators + 1 }, (_, i) => CHIPS[i % CHIPS.length]);
+    step(`Starting a virtual lab: ${chips.length} boards and an access point "${ssid}" (${security} mode)`);
+    lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' } });
+    const boards = lab.boardList.map((b, i) => ({ url: b.url, chip: chips[i], role: i === 0 ? ('responder' as const) : ('initiator' as const), name: i === 0 ? 'responder' : initiators === 1 ? 'initiator' : `initiator ${i}` }));
+
+    step('Identifying every board through its ROM bootloader');
+    for (const o of await identifyBoards(boards.map((b) => b.url), { arbiter })) {
+      if (o.error) throw o.error;
+      io.out(`         ${boards.find((b) => b.url === o.path)!.name.padEnd(12)} ${o.result!.description}, MAC ${o.result!.chipInfo.mac} (${o.path})`);
+    }
+
+    step('Building the firmware per role (host build, menuconfig values from this run)');
+    const repoRoot = findRepoRoot();
+    const builds = new Map<string, string>();
+    for (const key of new Set(boards.map((b) => `${b.role}:${b.chip}`))) {
+      const [role, chip] = key.split(':') as ['responder' | 'initiator', string];
+      const responder = role === 'responder';
+      const dir = await buildHostFirmware({
+        repoRoot,
+        target: chip,
+        outDir: join(work, 'build', `${role}-${chip}`),
+        config: { role, security, ssid: responder ? ssid : '', password: responder ? password : '', channel: responder ? 6 : 0, pairKey, beaconWindowS: timeoutS, scanTimeoutS: timeoutS },
+      });
+      builds.set(key, dir);
+      io.out(`         ${role} for ${chip}: ${dir}`);
+    }
+
+    step('Flashing every board in parallel (compressed, verified by MD5)');
+    const targets = await Promise.all(boards.map(async (b) => ({ path: b.url, label: b.name, plan: await readFlashPlan(builds.get(`${b.role}:${b.chip}`)!) })));
+    const view = new FlashProgressView(io, terminalFor(io));
+    const flashed = await flashBoards(targets, { arbiter, baud: 921600, onProgress: (o, c) => view.update(o, c) });
+    view.finish();
+    if (!flashed.ok) throw new ProvisionError('port-io', `Flashing failed: ${describeFailures(flashed).join(' ')}`);
+
+    step('Monitoring every board; following the provisioning');
+    const followed = new Map<string, FollowedBoard>();
+    for (const b of boards) {
+      followed.set(b.name, { name: b.name, role: b.role, state: { status: 'unknown' } });
+      const s = new MonitorSession({ path: b.url, baudRate: 115200, arbiter, openLink: openSerialLink, pipeline: { redactor, role: b.role } });
+      const tag = `\x1b[${b.role === 'responder' ? 35 : 36}m${b.name.padEnd(12)}\x1b[0m│ `;
+      if (!flags.has('quiet')) s.pipeline.onDidRender((text) => io.out(text.replace(/\r\n$/, '').split('\r\n').map((l) => tag + l).join('\n')));
+      s.pipeline.onDidChangeState((state) => followed.set(b.name, { name: b.name, role: b.role, state }));
+      sessions.push(s);
+      await s.start();
+      await s.resetBoard();
+    }
+    const deadline = performance.now() + timeoutS * 1000;
+    let verdict = judgeProvisioning([...followed.values()]);
+    while (verdict.kind === 'running') {
+      await new Promise((r) => setTimeout(r, 100));
+      verdict = judgeProvisioning([...followed.values()], performance.now() > deadline);
+    }
+    if (verdict.kind === 'failed') {
+      step('Provisioning failed');
+      for (const r of verdict.reasons) io.err(`  ${r}`);
+      return 1;
+    }
+    step('Provisioned: every initiator joined the Wi-Fi');
+    for (const [name, ip] of verdict.ips) io.out(`         ${name.padEnd(12)} IP ${ip}`);
+    return 0;
+  } finally {
+    for (const s of sessions) s.dispose();
+    lab?.dispose();
+    // The lab's firmware processes exit on SIGTERM; give them a moment before removing their folder.
+    await new Promise((r) => setTimeout(r, 600));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function intArg(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new CliUsageError(`${name} "${text}" must be a whole number from ${min} to ${max}.`);
+  return n;
+}
+
+/** The checkout this CLI runs from (dist/cli.js or extension/src/cli/...): the folder holding firmware/. */
+function findRepoRoot(): string {
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+      if (existsSync(join(dir, 'firmware', 'host', 'pack-image.mjs'))) return dir;
+    }
+  }
+  throw new ProvisionError('build', 'The firmware sources (firmware/host) are not found next to this CLI.', undefined, 'Run the demo from a checkout of the project: npm run demo.');
+}
