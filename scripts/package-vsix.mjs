@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the VSIX from the production bundle (npm run package builds it first) and checks what is in
+// Writes the VSIX (vsce runs vscode:prepublish, the production build) and checks what is in
 // it: the native serialport prebuild for linux-x64, the bundle, and nothing else of the source tree.
 import { statSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = join(root, `${pkg.name}-${pkg.version}.vsix`);
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', out], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '--out', out], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
 const problems = checkVsix(out);
