@@ -36,6 +36,9 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const tree = new BoardTreeProvider(registry);
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
   const statusBar = new PairStatusBar(registry);
+  // Scan fast while the Boards view is on screen (hotplug within a second), slowly otherwise.
+  const pollWithView = view.onDidChangeVisibility((e) => discovery.setPollInterval(e.visible ? 500 : 3000));
+  discovery.setPollInterval(view.visible ? 500 : 3000);
 
   context.subscriptions.push(
     log,
@@ -43,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     registry,
     tree,
     view,
+    pollWithView,
     statusBar,
     secretRedactor,
     monitors,

@@ -29,7 +29,7 @@ export class BoardDiscovery implements Disposable {
   readonly onDidChange = this.changeEmitter.event;
   readonly onDidFail = this.failureEmitter.event;
 
-  constructor(private readonly intervalMs = 500) {
+  constructor(private intervalMs = 500) {
     this.store.add(toDisposable(() => this.stop()));
   }
 
@@ -56,6 +56,19 @@ export class BoardDiscovery implements Disposable {
     // Polling must never keep a CLI process alive on its own.
     this.timer.unref();
     void this.refresh();
+  }
+
+  /**
+   * Changes the poll period, e.g. fast while the board list is on screen and slow when nobody looks, since
+   * each USB scan spawns udevadm on Linux.
+   */
+  setPollInterval(ms: number): void {
+    if (ms === this.intervalMs) return;
+    this.intervalMs = ms;
+    if (this.timer) {
+      this.stop();
+      this.start();
+    }
   }
 
   stop(): void {

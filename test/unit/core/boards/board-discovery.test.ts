@@ -127,3 +127,17 @@ test('removing a source removes its boards', async () => {
   assert.equal(discovery.ports.length, 0);
   discovery.dispose();
 });
+
+test('the poll period can change while polling', { timeout: 10_000 }, async () => {
+  const discovery = new BoardDiscovery(60_000);
+  let scans = 0;
+  discovery.addSource({ kind: 'usb', scan: async () => (scans++, []), dispose: () => undefined });
+  discovery.start();
+  await discovery.refresh();
+  const before = scans;
+  discovery.setPollInterval(10);
+  // Waits for two polls; at the old 60 s period this would never end (the test runner's timeout says so).
+  while (scans <= before + 1) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(scans > before + 1, 'polls at the new, shorter period');
+  discovery.dispose();
+});
