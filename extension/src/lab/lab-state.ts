@@ -48,7 +48,7 @@ export function readLabState(stateDir: string): SavedBoard[] {
 }
 
 export function writeLabState(stateDir: string, boards: readonly SavedBoard[]): void {
-  fs.mkdirSync(stateDir, { recursive: true });
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(stateDir, FILE);
   // Write-then-rename: a lab killed mid-write must not leave a truncated lab.json behind.
   fs.writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, boards }, null, 2) + '\n');

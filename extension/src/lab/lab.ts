@@ -60,7 +60,9 @@ export class Lab implements LabControl, Disposable {
   }
 
   static async start(options: LabOptions): Promise<Lab> {
-    fs.mkdirSync(options.stateDir, { recursive: true });
+    // The state folder holds flash files with credentials in them: owner only.
+    fs.mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(options.stateDir, 0o700);
     const saved = readLabState(options.stateDir);
     const log = options.log ?? (() => undefined);
     const air = new Air(options.air);

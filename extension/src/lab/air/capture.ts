@@ -30,7 +30,8 @@ export class FrameCapture implements Disposable {
     /** Frames kept in memory; the oldest go first. The file keeps everything. */
     private readonly memoryLimit = 10_000,
   ) {
-    if (path) this.fd = openSync(path, 'a', 0o644);
+    // In the Espressif-compatible modes credentials cross the air in clear, so the capture has them: owner only.
+    if (path) this.fd = openSync(path, 'a', 0o600);
   }
 
   get frames(): readonly CapturedFrame[] {

@@ -34,10 +34,12 @@ class FileFlashStore implements FlashStore {
     private readonly filePath: string,
     readonly size: number,
   ) {
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    // A flash file holds the firmware image, and with it the Wi-Fi password and pair key: owner only.
+    fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
     this.image = Buffer.alloc(size, 0xff);
     const existed = fs.existsSync(filePath);
-    this.fd = fs.openSync(filePath, existed ? 'r+' : 'w+');
+    this.fd = fs.openSync(filePath, existed ? 'r+' : 'w+', 0o600);
+    fs.fchmodSync(this.fd, 0o600);
     if (existed) {
       // A file of another size (the board's flash size changed) keeps what fits; the rest reads erased.
       const onDisk = fs.fstatSync(this.fd).size;
