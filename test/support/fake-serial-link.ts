@@ -5,6 +5,8 @@ import type { ModemSignals, SerialLink } from '../../extension/src/core/serial/s
 /** A port that tests plug, unplug and talk through; `present` false makes open fail as an unplugged board. */
 export class FakePort {
   present = true;
+  /** When set, open() waits for it: a slow USB open or a TCP connect in flight. */
+  openGate: Promise<void> | undefined;
   links: FakeSerialLink[] = [];
   written: number[] = [];
   signals: ModemSignals[] = [];
@@ -44,6 +46,7 @@ export class FakeSerialLink implements SerialLink {
   ) {}
 
   async open(baudRate: number): Promise<void> {
+    if (this.port.openGate) await this.port.openGate;
     if (!this.port.present) throw new ProvisionError('port-missing', `${this.path} does not exist.`, this.path);
     this.isOpen = true;
     this.baudRate = baudRate;

@@ -42,6 +42,10 @@ export class MonitorSession implements Disposable {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Bumped when the port is lent or the session disposed: an open still in flight then closes what it opened. */
+  private generation = 0;
+  /** The open in flight, settled either way, so lending can wait for it. */
+  private opening: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: MonitorSessionOptions) {
     this.pipeline = this.store.add(new MonitorPipeline(options.pipeline));
@@ -69,12 +73,18 @@ export class MonitorSession implements Disposable {
 
   /** Claims the port and opens it. A port held by another program rejects with a 'port-busy' error naming it. */
   async start(): Promise<void> {
-    this.lease = await this.options.arbiter.claim(this.options.path, {
+    const lease = await this.options.arbiter.claim(this.options.path, {
       name: 'the monitor',
       lends: true,
       suspend: () => this.lend(),
       resume: () => this.reopenSoon(0),
     });
+    if (this.disposed) {
+      // Closed while waiting for the port: nobody else would release it.
+      lease.dispose();
+      return;
+    }
+    this.lease = lease;
     try {
       await this.open();
     } catch (e) {
@@ -100,7 +110,17 @@ export class MonitorSession implements Disposable {
     this.pipeline.notice(`board reset (${this.options.path})`);
   }
 
-  private async open(reconnect = false): Promise<void> {
+  private open(reconnect = false): Promise<void> {
+    const attempt = this.openOnce(reconnect);
+    this.opening = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    return attempt;
+  }
+
+  private async openOnce(reconnect: boolean): Promise<void> {
+    const generation = this.generation;
     this.setState('connecting');
     const link = this.options.openLink(this.options.path);
     try {
@@ -109,7 +129,14 @@ export class MonitorSession implements Disposable {
       await link.setSignals({ dtr: false, rts: false }).catch(() => undefined);
     } catch (e) {
       link.dispose();
+      if (generation !== this.generation) return; // lent or closed meanwhile: nothing to report or retry
       throw e;
+    }
+    if (generation !== this.generation) {
+      // The port was lent or the monitor closed while it opened: give the port back at once.
+      await link.close().catch(() => undefined);
+      link.dispose();
+      return;
     }
     this.link = link;
     this.linkSubs = new DisposableStore();
@@ -134,7 +161,10 @@ export class MonitorSession implements Disposable {
   }
 
   private async lend(): Promise<void> {
+    this.generation++;
     this.cancelReconnect();
+    // An open in flight closes its own link when it sees the new generation; wait until it has.
+    await this.opening;
     const link = this.link;
     this.linkSubs.dispose();
     this.link = undefined;
@@ -183,6 +213,7 @@ export class MonitorSession implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.generation++;
     this.cancelReconnect();
     if (this.quietTimer) clearTimeout(this.quietTimer);
     this.pipeline.end();

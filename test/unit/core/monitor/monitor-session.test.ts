@@ -101,3 +101,47 @@ test('a panic backtrace is decoded into the monitor, or the monitor says why not
   assert.equal(session.pipeline.state.status, 'failed');
   session.dispose();
 });
+
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
+  return { promise, open };
+}
+
+test('closing the monitor while its port is still opening leaves no open link and no claim', async () => {
+  const { port, arbiter, session } = setup();
+  const g = gate();
+  port.openGate = g.promise;
+  const starting = session.start();
+  await new Promise((r) => setImmediate(r));
+  session.dispose();
+  g.open();
+  await starting.catch(() => undefined);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(port.current, undefined, 'the link opened after dispose was closed again');
+  assert.equal(arbiter.ownerOf('/dev/ttyUSB0'), undefined);
+  assert.equal(session.connection, 'closed');
+});
+
+test('a port lent while the monitor is reopening it goes to the borrower closed', async () => {
+  const { port, arbiter, session } = setup();
+  await session.start();
+  const flash = await arbiter.claim('/dev/ttyUSB0', { name: 'flashing', lends: false });
+  const g = gate();
+  port.openGate = g.promise;
+  flash.dispose(); // the monitor starts reopening, and the open hangs
+  await new Promise((r) => setTimeout(r, 5));
+  const identifying = arbiter.claim('/dev/ttyUSB0', { name: 'identifying', lends: false });
+  let claimed = false;
+  void identifying.then(() => (claimed = true));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(claimed, false, 'the borrower waits for the open in flight to be undone');
+  g.open();
+  const lease = await identifying;
+  assert.equal(port.current, undefined, 'no link is open while identification holds the port');
+  assert.equal(session.connection, 'lent');
+  lease.dispose();
+  port.openGate = undefined;
+  await untilConnection(session, 'open');
+  session.dispose();
+});
