@@ -23,7 +23,8 @@ export class BoardDiscovery implements Disposable {
   private readonly failureEmitter = this.store.add(new Emitter<DiscoveryFailure>());
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<PortDiff> | undefined;
-  private rescanQueued = false;
+  /** The rescan asked for while `scanning` runs; it starts the moment that scan settles. */
+  private queued: { promise: Promise<PortDiff>; start: () => void } | undefined;
   private current: DetectedPort[] = [];
 
   readonly onDidChange = this.changeEmitter.event;
@@ -76,20 +77,33 @@ export class BoardDiscovery implements Disposable {
     this.timer = undefined;
   }
 
-  /** Scans all sources now. Concurrent calls share one scan, plus at most one queued rescan. */
+  /**
+   * Scans all sources now. Concurrent calls share one scan, plus at most one queued rescan. A call made
+   * while a scan runs resolves with the queued rescan, not the running one: the caller may have just added
+   * a source or plugged a board, which the running scan began too early to see.
+   */
   refresh(): Promise<PortDiff> {
-    if (this.scanning) {
-      this.rescanQueued = true;
-      return this.scanning;
+    if (!this.scanning) return this.startScan();
+    if (!this.queued) {
+      let start!: () => void;
+      const promise = new Promise<PortDiff>((resolve) => {
+        start = () => resolve(this.store.isDisposed ? EMPTY_DIFF : this.startScan());
+      });
+      this.queued = { promise, start };
     }
-    this.scanning = this.scanAll().finally(() => {
+    return this.queued.promise;
+  }
+
+  private startScan(): Promise<PortDiff> {
+    const scan = this.scanAll().finally(() => {
       this.scanning = undefined;
-      if (this.rescanQueued && !this.store.isDisposed) {
-        this.rescanQueued = false;
-        void this.refresh();
-      }
+      const next = this.queued;
+      this.queued = undefined;
+      // Started synchronously here, so no refresh() slips in between and runs a second scan alongside it.
+      next?.start();
     });
-    return this.scanning;
+    this.scanning = scan;
+    return scan;
   }
 
   private async scanAll(): Promise<PortDiff> {
@@ -120,6 +134,8 @@ export class BoardDiscovery implements Disposable {
     this.sources.clear();
   }
 }
+
+const EMPTY_DIFF: PortDiff = { added: [], removed: [], changed: [] };
 
 const GROUP_ORDER = { usb: 0, rfc2217: 1, virtual: 2 } as const;
 

@@ -141,3 +141,56 @@ test('the poll period can change while polling', { timeout: 10_000 }, async () =
   assert.ok(scans > before + 1, 'polls at the new, shorter period');
   discovery.dispose();
 });
+
+/** A source whose scan waits until the test lets it finish, so the test controls what happens mid-scan. */
+class SlowSource implements DiscoverySource {
+  readonly kind = 'usb' as const;
+  scans = 0;
+  private release: Array<() => void> = [];
+  constructor(private readonly ports: DetectedPort[]) {}
+  scan(): Promise<DetectedPort[]> {
+    this.scans++;
+    return new Promise((resolve) => this.release.push(() => resolve(this.ports)));
+  }
+  /** Lets every scan started so far finish. */
+  finishScans(): void {
+    for (const r of this.release.splice(0)) r();
+  }
+  get pending(): number {
+    return this.release.length;
+  }
+  dispose(): void {}
+}
+
+test('refresh() during a scan resolves after a rescan that sees sources added mid-scan', async () => {
+  const discovery = new BoardDiscovery(60_000);
+  const slow = new SlowSource([usb('/dev/ttyUSB0')]);
+  discovery.addSource(slow);
+  assert.equal(slow.pending, 1, 'the first scan is running');
+  const late = new FakeSource('virtual');
+  late.ports = [virt('rfc2217://127.0.0.1:7')];
+  discovery.addSource(late);
+  const refreshed = discovery.refresh();
+  slow.finishScans();
+  // The queued rescan starts once the first scan settles; let it finish too.
+  while (slow.pending === 0) await new Promise((r) => setImmediate(r));
+  slow.finishScans();
+  await refreshed;
+  assert.deepEqual(discovery.ports.map((p) => p.path), ['/dev/ttyUSB0', 'rfc2217://127.0.0.1:7']);
+  discovery.dispose();
+  late.dispose();
+});
+
+test('concurrent refreshes share one scan plus one queued rescan', async () => {
+  const discovery = new BoardDiscovery(60_000);
+  const slow = new SlowSource([]);
+  discovery.addSource(slow);
+  const calls = [discovery.refresh(), discovery.refresh(), discovery.refresh()];
+  assert.equal(calls[0], calls[2], 'callers during a scan share the queued rescan');
+  slow.finishScans();
+  while (slow.pending === 0) await new Promise((r) => setImmediate(r));
+  slow.finishScans();
+  await Promise.all(calls);
+  assert.equal(slow.scans, 2);
+  discovery.dispose();
+});
