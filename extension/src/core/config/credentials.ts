@@ -23,13 +23,15 @@ export const PAIR_KEY_SECRET = 'espnow.pairKey';
 /**
  * The credentials the responder will hand out. The secret store wins over settings.json; a password in
  * settings.json still works, with a warning, so existing setups keep working while users move it.
+ * A stored empty password is a choice, not an absence: Set Wi-Fi Password accepts '' for an open network,
+ * and then tells the user settings.json is ignored, so '' must win over settings.json too.
  */
 export async function resolveWifiCredentials(settings: Settings, secrets: SecretSource): Promise<WifiCredentials> {
   if (!settings.wifiSsid) {
     throw new ProvisionError('config', 'Setting espnow.wifi.ssid is empty.', undefined, 'Set it to the network the new devices should join.');
   }
   const stored = await secrets.get(WIFI_PASSWORD_SECRET);
-  if (stored !== undefined && stored !== '') {
+  if (stored !== undefined) {
     return { ssid: settings.wifiSsid, password: checkPassword(stored, 'the stored password (ESP-NOW: Set Wi-Fi Password)'), passwordSource: 'secret-storage' };
   }
   if (settings.wifiPasswordInSettings) {

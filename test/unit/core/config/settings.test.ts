@@ -41,6 +41,15 @@ test('the secret store wins over settings.json, which warns', async () => {
   assert.ok(!(b.warning ?? '').includes('from-settings'), 'the warning never contains the password');
 });
 
+test('a stored empty password means an open network and wins over settings.json', async () => {
+  const s = readSettings(from({ 'espnow.wifi.ssid': 'guest', 'espnow.wifi.password': 'from-settings' }));
+  const openStored = { get: async (k: string) => (k === WIFI_PASSWORD_SECRET ? '' : undefined) };
+  const c = await resolveWifiCredentials(s, openStored);
+  assert.equal(c.password, '');
+  assert.equal(c.passwordSource, 'secret-storage');
+  assert.equal(c.warning, undefined);
+});
+
 test('missing SSID and a too-short password are config errors', async () => {
   await assert.rejects(resolveWifiCredentials(readSettings(from({})), noSecrets), /espnow\.wifi\.ssid is empty/);
   const s = readSettings(from({ 'espnow.wifi.ssid': 'lab', 'espnow.wifi.password': 'short' }));
