@@ -133,7 +133,13 @@ int main(int argc, char **argv)
     int line_no = 0;
     const char *why = NULL;
     log_line(p, 'I', "cpu_start", "ESP-NOW provisioning, host build " EPV_VERSION);
-    if (host_config_load(config_path, &cfg, &line_no, &why) != EPV_OK) {
+    epv_status_t loaded = host_config_load(config_path, &cfg, &line_no, &why);
+    /* The file holds the Wi-Fi password and pair key: once read it has served its purpose, and removing it
+     * here means a lab that dies without cleaning up (SIGKILL) leaves no secret on disk. */
+    if (unlink(config_path) != 0 && errno != ENOENT) {
+        log_line(p, 'W', "espnow_prov", "could not remove the config file after reading it");
+    }
+    if (loaded != EPV_OK) {
         char msg[160];
         snprintf(msg, sizeof(msg), "config error at line %d: %s", line_no, why);
         log_line(p, 'E', "espnow_prov", msg);

@@ -6,6 +6,7 @@ import { AccessPoint, type AccessPointConfig } from './air/access-point';
 import { Air, type AirOptions, type Position } from './air/air';
 import { LinkServer } from './air/link-server';
 import { VirtualBoard } from './board/virtual-board';
+import { removeStaleHostConfigs } from './boot/host-runner';
 import { CHIP_LABELS, formatMac, macForIndex, parseMac } from './board-identity';
 import type { BoardFaults } from './chip/chip-program';
 import { openFlashStore } from './flash/flash-store';
@@ -63,8 +64,10 @@ export class Lab implements LabControl, Disposable {
     // The state folder holds flash files with credentials in them: owner only.
     fs.mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(options.stateDir, 0o700);
-    const saved = readLabState(options.stateDir);
     const log = options.log ?? (() => undefined);
+    const stale = removeStaleHostConfigs(options.stateDir);
+    if (stale.length) log(`removed ${stale.length} config file(s) an earlier lab left behind`);
+    const saved = readLabState(options.stateDir);
     const air = new Air(options.air);
     // The link server asks for the access points at every join, long after `lab` exists.
     const linkServer: LinkServer = new LinkServer({ air, accessPoints: (): AccessPoint[] => [lab.accessPoint], log });

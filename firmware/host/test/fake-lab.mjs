@@ -3,7 +3,7 @@
 // Usage: node firmware/host/test/fake-lab.mjs [--bin PATH]. Prints one line per scenario and a summary
 // "# fake-lab checks=N ok=N bad=N"; exits non-zero if any check failed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -122,7 +122,7 @@ function run(configText, mac, port, dir, name) {
     lines.push(...parts);
   });
   const exited = new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
-  return { child, lines, exited };
+  return { child, lines, exited, path };
 }
 
 const waitFor = (proc, re, ms) =>
@@ -143,6 +143,9 @@ async function scenario(name, o, expect) {
   const resp = run(sdkconfig({ role: 'responder', ssid: o.respSsid ?? AP.ssid, password: o.respPassword ?? AP.password, channel: AP.channel, ...o }), RESPONDER_MAC, port, dir, 'responder');
   const init = run(sdkconfig({ role: 'initiator', ...o, key: o.initKey ?? o.key, mode: o.initMode ?? o.mode }), INITIATOR_MAC, port, dir, 'initiator');
   const problems = await expect({ resp, init, lab });
+  // The program removes its config (Wi-Fi password, pair key) right after reading it, before any link
+  // traffic, so a lab killed without cleaning up leaves no secret behind.
+  for (const p of [resp, init]) if (existsSync(p.path)) problems.push(`config file ${p.path} still exists`);
   for (const p of [resp, init]) {
     p.child.kill('SIGTERM');
     const { code, signal } = await p.exited;

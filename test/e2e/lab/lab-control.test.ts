@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -110,4 +111,21 @@ test('the control socket offers the same operations, pushes changes, and discove
   }
   assert.equal(fs.existsSync(path.join(stateDir, 'control.json')), false, 'control.json removed when the lab stops');
   await assert.rejects(LabClient.connectToStateDir(stateDir), (e: unknown) => e instanceof ProvisionError && e.kind === 'port-missing');
+});
+
+test('a starting lab removes config files (Wi-Fi password, pair key) that a killed earlier lab left behind', async () => {
+  const stateDir = path.join(root, 'stale-config');
+  const run = path.join(stateDir, 'run');
+  fs.mkdirSync(run, { recursive: true, mode: 0o700 });
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+  const stale = path.join(run, `config-240ac4000001-${deadPid}-k1.cfg`);
+  fs.writeFileSync(stale, 'CONFIG_ESPNOW_WIFI_PASSWORD="left behind"\n', { mode: 0o600 });
+  const logs: string[] = [];
+  const lab = await Lab.start({ stateDir, boards: [{ chip: 'esp32' }], programs, log: (m) => logs.push(m) });
+  try {
+    assert.equal(fs.existsSync(stale), false);
+    assert.ok(logs.some((l) => /removed 1 config file/.test(l)), logs.join('\n'));
+  } finally {
+    lab.dispose();
+  }
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Disposable } from '../../core/common/disposable';
 
@@ -26,6 +26,49 @@ export function defaultHostProgram(): string {
   return resolve(HOST_PROGRAM_IN_REPO);
 }
 
+/** `<state>/run`: where the config files of running host programs live. */
+function runDirOf(stateDir: string): string {
+  return join(stateDir, 'run');
+}
+
+/** `config-<mac>-<pid>-<time>.cfg`; the pid tells whose run a file belongs to. */
+const CONFIG_FILE = /^config-[0-9a-f]{12}-(\d+)-[0-9a-z]+\.cfg$/;
+
+function isOtherLiveProcess(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes config files (Wi-Fi password, pair key) that an earlier lab left behind because it died before
+ * its cleanup ran. Files of another live process are kept: that lab may be about to start its program.
+ * Our own pid is not spared, since in a container every run may get the same pid; a lab calls this before
+ * it starts any board.
+ */
+export function removeStaleHostConfigs(stateDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(runDirOf(stateDir));
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith('config-')) continue;
+    const pid = CONFIG_FILE.exec(name)?.[1];
+    if (pid !== undefined && isOtherLiveProcess(Number(pid))) continue;
+    rmSync(join(runDirOf(stateDir), name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
 /** How to start one board's host program and where its console goes. */
 export interface HostRunOptions {
   readonly program: string;
@@ -43,7 +86,8 @@ export interface HostRunOptions {
 
 /**
  * The firmware's host program running as a virtual board's app (docs/LAB-LINK.md): config file 0600 in
- * the state folder, removed when the program exits; disposing is powering off (SIGTERM, then SIGKILL).
+ * the state folder. The program removes it once read; removing it again at exit covers a program that
+ * failed before reading it. Disposing is powering off (SIGTERM, then SIGKILL).
  */
 export class HostRun implements Disposable {
   private readonly child: ChildProcess;
@@ -55,7 +99,7 @@ export class HostRun implements Disposable {
   readonly whenExited: Promise<void>;
 
   constructor(private readonly o: HostRunOptions) {
-    const dir = join(o.stateDir, 'run');
+    const dir = runDirOf(o.stateDir);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.configPath = join(dir, `config-${o.mac.replace(/:/g, '')}-${process.pid}-${Date.now().toString(36)}.cfg`);
     // wx + 0600: the file holds the Wi-Fi password and pair key; never reuse or widen an existing file.
