@@ -41,7 +41,6 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   discovery.setPollInterval(view.visible ? 500 : 3000);
 
   context.subscriptions.push(
-    log,
     discovery,
     registry,
     tree,
@@ -57,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerCredentialCommands(ctx),
     lab,
     ...registerLabCommands(ctx, lab),
+    // Last, so the lab and monitors can still log while they shut down.
+    log,
   );
   log.info('ESP-NOW Provision activated');
   return { boards: registry, discovery, statusBar, tree, monitors, lab, addDiscoverySource: (s) => discovery.addSource(s) };

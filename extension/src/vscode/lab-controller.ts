@@ -16,6 +16,8 @@ const LAB_CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32', 'esp32s3'
  */
 export class LabController implements vscode.Disposable {
   private lab: Lab | undefined;
+  /** A start in progress: a second Start (palette and a button at once) joins it instead of starting another lab. */
+  private starting: Promise<Lab> | undefined;
   private running = new DisposableStore();
 
   constructor(
@@ -32,8 +34,13 @@ export class LabController implements vscode.Disposable {
     return this.lab;
   }
 
-  async start(boardCount: number): Promise<Lab> {
-    if (this.lab) return this.lab;
+  start(boardCount: number): Promise<Lab> {
+    if (this.lab) return Promise.resolve(this.lab);
+    this.starting ??= this.startNow(boardCount).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startNow(boardCount: number): Promise<Lab> {
     const boards = Array.from({ length: boardCount }, (_, i) => ({ chip: LAB_CHIPS[i % LAB_CHIPS.length] }));
     const lab = await Lab.start({ stateDir: this.stateDir, boards, programs: labPrograms, log: (m) => this.log.debug(`lab: ${m}`) });
     this.lab = lab;
@@ -48,6 +55,8 @@ export class LabController implements vscode.Disposable {
   }
 
   async stop(): Promise<boolean> {
+    // Stopping during a start stops the lab that start brings up.
+    await this.starting?.catch(() => undefined);
     if (!this.lab) return false;
     this.lab = undefined;
     this.running.dispose();

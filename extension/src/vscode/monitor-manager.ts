@@ -31,7 +31,7 @@ export class MonitorManager implements vscode.Disposable {
       for (const [path, m] of this.open) {
         if (m.terminal === t) {
           this.open.delete(path);
-          if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'idle' });
+          if (this.registry.find(path)?.activity.kind === 'monitoring') this.registry.setActivity(path, { kind: 'idle' });
         }
       }
     });
@@ -52,13 +52,21 @@ export class MonitorManager implements vscode.Disposable {
       arbiter: this.arbiter,
       openLink: this.openLink,
       pipeline: { redactor: this.redactor, role: board.role === 'none' ? undefined : board.role },
-      decodeBacktrace: backtraceDecoderFor(board.chipInfo?.chip ?? board.port.chipHint, elfIn(this.builds.get(path))),
+      decodeBacktrace: backtraceDecoderFor(
+        () => this.registry.find(path)?.chipInfo?.chip ?? board.port.chipHint,
+        () => elfIn(this.builds.get(path)),
+      ),
     });
     session.pipeline.onDidChangeState((state) => {
       if (this.registry.find(path)) this.registry.setActivity(path, activityFromMonitorState(state));
     });
     const title = `${boardLabel(board)} · ${path} @ ${baud}`;
-    const pty = new MonitorTerminal(session, title, this.onError);
+    const pty = new MonitorTerminal(session, title, (e) => {
+      // The terminal stays to show why; the next Open Monitor makes a new one and tries again.
+      if (this.open.get(path)?.session === session) this.open.delete(path);
+      if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'failed', reason: 'monitor could not open the port' });
+      this.onError(e);
+    });
     const terminal = vscode.window.createTerminal({ name: `ESP-NOW ${board.chipInfo?.chip ?? path.replace(/^.*[/:]/, '')}`, pty, iconPath: new vscode.ThemeIcon('pulse') });
     this.open.set(path, { terminal, session });
     this.registry.setActivity(path, { kind: 'monitoring' });

@@ -10,6 +10,12 @@ import type { Settings } from '../core/config/settings';
 export class SecretRedactor implements vscode.Disposable {
   readonly redactor = new Redactor([]);
   private readonly subs: vscode.Disposable[];
+  /**
+   * Every secret seen while this window runs, not only the current ones: boards flashed with an old
+   * password keep printing it (a seed-style firmware logs it), so changing the password must not unmask it.
+   */
+  private readonly seen = new Map<string, 'password' | 'pair-key'>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -19,21 +25,29 @@ export class SecretRedactor implements vscode.Disposable {
     this.subs = [secrets.onDidChange(() => void this.refresh()), vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('espnow') && void this.refresh())];
   }
 
-  async refresh(): Promise<void> {
-    const values: Array<{ kind: 'password' | 'pair-key'; value: string }> = [];
+  /** Re-reads the secrets. Refreshes run one after another, so a slow read cannot overwrite a newer one. */
+  refresh(): Promise<void> {
+    this.queue = this.queue.then(
+      () => this.readSecrets(),
+      () => this.readSecrets(),
+    );
+    return this.queue.catch((e: unknown) => this.log.error(`reading secrets for redaction failed: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private async readSecrets(): Promise<void> {
     const stored = await this.secrets.get(WIFI_PASSWORD_SECRET);
-    if (stored) values.push({ kind: 'password', value: stored });
+    if (stored) this.seen.set(stored, 'password');
     let inSettings = '';
     try {
       inSettings = this.settings().wifiPasswordInSettings;
     } catch {
       // A bad setting is reported where settings are applied; redaction keeps the secrets it can read.
     }
-    if (inSettings) values.push({ kind: 'password', value: inSettings });
+    if (inSettings) this.seen.set(inSettings, 'password');
     const key = await this.secrets.get(PAIR_KEY_SECRET);
-    if (key) values.push({ kind: 'pair-key', value: key });
-    this.redactor.setSecrets(values);
-    this.log.debug(`redaction covers ${values.length} secret(s)`);
+    if (key) this.seen.set(key, 'pair-key');
+    this.redactor.setSecrets([...this.seen].map(([value, kind]) => ({ kind, value })));
+    this.log.debug(`redaction covers ${this.seen.size} secret(s)`);
   }
 
   dispose(): void {

@@ -95,11 +95,17 @@ export function formatDecodedFrames(frames: readonly DecodedFrame[]): string[] {
 }
 
 /**
- * A decoder for one board: the chip's addr2line and the ELF beside the app image of the build that was
- * flashed. Says which is missing instead of failing silently.
+ * A decoder for one board: the chip's addr2line and the ELF of the build last flashed to it. Says which is missing instead of failing silently.
  */
-export function backtraceDecoderFor(chip: string | undefined, elf: string | undefined, find = findAddr2line): (frames: readonly BacktraceFrame[]) => Promise<string[]> {
+export function backtraceDecoderFor(
+  chipNow: () => string | undefined,
+  elfNow: () => string | undefined,
+  find = findAddr2line,
+): (frames: readonly BacktraceFrame[]) => Promise<string[]> {
+  // Read at panic time: the board may have been identified or reflashed since its monitor opened.
   return async (frames) => {
+    const chip = chipNow();
+    const elf = elfNow();
     if (!elf) throw new Error('no ELF known for this board (flash it from a build first, so the monitor knows which ELF to use)');
     if (!existsSync(elf)) throw new Error(`the build's ELF ${elf} is missing`);
     const tool = chip ? find(chip) : undefined;

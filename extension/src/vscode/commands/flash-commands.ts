@@ -32,7 +32,7 @@ async function identify(ctx: CommandContext, board: Board) {
       identifyBoard(path, { arbiter: ctx.arbiter, log: (l) => ctx.log.debug(`${path}: ${l}`) }),
     );
     await ctx.registry.setChipInfo(path, result.chipInfo);
-    ctx.registry.setActivity(path, { kind: 'idle' });
+    ctx.registry.setActivity(path, ctx.monitors.sessionOf(path) ? { kind: 'monitoring' } : { kind: 'idle' });
     ctx.log.info(`${path}: ${result.description}, MAC ${result.chipInfo.mac}`);
     void vscode.window.setStatusBarMessage(`ESP-NOW: ${path} is ${result.description}, MAC ${result.chipInfo.mac}`, 5000);
     return result;
@@ -44,7 +44,6 @@ async function identify(ctx: CommandContext, board: Board) {
 
 async function flash(ctx: CommandContext, board: Board, buildDir: string) {
   const plan = await readFlashPlan(buildDir);
-  ctx.monitors.rememberBuild(board.port.path, buildDir);
   const path = board.port.path;
   const label = boardLabel(board);
   const result = await vscode.window.withProgress(
@@ -75,7 +74,9 @@ async function flash(ctx: CommandContext, board: Board, buildDir: string) {
   );
   const r = result.results[0];
   if (result.ok) {
-    ctx.registry.setActivity(path, { kind: 'idle' });
+    // Only firmware that is really on the board decodes its panics.
+    ctx.monitors.rememberBuild(path, buildDir);
+    ctx.registry.setActivity(path, ctx.monitors.sessionOf(path) ? { kind: 'monitoring' } : { kind: 'idle' });
     if (r.chipInfo) await ctx.registry.setChipInfo(path, r.chipInfo);
     const what = r.outcome === 'unchanged' ? 'already had this build: nothing written, MD5 checked' : `flashed ${r.regionsWritten.length} region(s), ${r.regionsSkipped.length} unchanged, verified by MD5`;
     void vscode.window.showInformationMessage(`ESP-NOW: ${label} ${what} (${(r.durationMs / 1000).toFixed(1)} s at ${r.baud} baud).`);

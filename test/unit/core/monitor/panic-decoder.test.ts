@@ -68,7 +68,13 @@ test('the ESP toolchain addr2line is found on PATH or in the ESP-IDF tools folde
 
 test('the board decoder says what is missing: ELF or toolchain', async () => {
   const frames = [{ pc: 0x400d1234, sp: 0 }];
-  await assert.rejects(backtraceDecoderFor('esp32', undefined)(frames), /no ELF known/);
-  await assert.rejects(backtraceDecoderFor('esp32', '/nonexistent/app.elf')(frames), /ELF \/nonexistent\/app\.elf is missing/);
-  await assert.rejects(backtraceDecoderFor('ESP32-S3', __filename, () => undefined)(frames), /no addr2line for ESP32-S3/);
+  await assert.rejects(backtraceDecoderFor(() => 'esp32', () => undefined)(frames), /no ELF known/);
+  await assert.rejects(backtraceDecoderFor(() => 'esp32', () => '/nonexistent/app.elf')(frames), /ELF \/nonexistent\/app\.elf is missing/);
+  await assert.rejects(backtraceDecoderFor(() => 'ESP32-S3', () => __filename, () => undefined)(frames), /no addr2line for ESP32-S3/);
+  // The chip and ELF are read when the panic comes, not when the monitor opened.
+  let elf: string | undefined;
+  const decoder = backtraceDecoderFor(() => 'esp32', () => elf, () => undefined);
+  await assert.rejects(decoder(frames), /no ELF known/);
+  elf = __filename;
+  await assert.rejects(decoder(frames), /no addr2line for esp32/);
 });

@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, until } from './helpers';
+
+/**
+ * The lab commands and the board commands on virtual boards, in the real extension host: what a user
+ * gets from Start Virtual Lab, Identify Board and Open Monitor.
+ */
+describe('Virtual lab from the command palette', function () {
+  this.timeout(60_000);
+
+  it('starts one lab even when asked twice at once, identifies and monitors its boards, and stops', async () => {
+    const a = await api();
+    const [first, second] = await Promise.all([vscode.commands.executeCommand('espnow.lab.start', 2), vscode.commands.executeCommand('espnow.lab.start', 2)]);
+    try {
+      assert.ok(first, 'Start Virtual Lab returned the lab');
+      assert.equal(first, second, 'the second start joined the first instead of starting another lab');
+      const virtual = () => a.boards.list().filter((b) => b.port.source === 'virtual');
+      await until('two virtual boards are listed', () => virtual().length === 2 || undefined, a.boards.onDidChange, 20_000);
+
+      const board = virtual()[0];
+      await vscode.commands.executeCommand('espnow.identifyBoard', board.port.path);
+      const identified = a.boards.find(board.port.path)!;
+      assert.equal(identified.chipInfo?.mac, board.port.macHint, 'the ROM bootloader reported the MAC the lab burned in');
+      assert.match(identified.chipInfo?.chip ?? '', /^ESP32/);
+      assert.equal(identified.identity, `mac:${board.port.macHint}`);
+
+      await vscode.commands.executeCommand('espnow.openMonitor', board.port.path);
+      await until('the board is marked as monitored', () => a.boards.find(board.port.path)?.activity.kind === 'monitoring' || undefined, a.boards.onDidChange, 10_000);
+    } finally {
+      await vscode.commands.executeCommand('espnow.lab.stop');
+    }
+    assert.equal(a.lab.isRunning, false);
+    await until('the virtual boards are gone', () => a.boards.list().every((b) => b.port.source !== 'virtual') || undefined, a.boards.onDidChange, 10_000);
+  });
+
+  it('names a bad board count', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('espnow.lab.start', -1);
+    assert.equal(a.lab.isRunning, false, 'no lab starts with -1 boards');
+  });
+});
