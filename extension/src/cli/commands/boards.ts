@@ -16,9 +16,13 @@ export async function runBoardsCommand(args: readonly string[], io: CliIo, listP
   const discovery = new BoardDiscovery();
   const failures: string[] = [];
   discovery.onDidFail((f) => failures.push(f.error instanceof Error ? f.error.message : String(f.error)));
-  discovery.addSource(new UsbDiscoverySource(listPorts, new UsbIdTable(opts.get('usb-id') ?? [])));
-  discovery.addSource(new RemoteDiscoverySource(opts.get('remote') ?? []));
   try {
+    // Both lists are checked before any source is added, so a bad flag starts no USB scan; errors name
+    // the flag the user typed, not the editor setting that fills the same list.
+    const usbIds = new UsbIdTable(opts.get('usb-id') ?? [], [], { extraIds: '--usb-id' });
+    const remote = new RemoteDiscoverySource(opts.get('remote') ?? [], '--remote');
+    discovery.addSource(new UsbDiscoverySource(listPorts, usbIds));
+    discovery.addSource(remote);
     await discovery.refresh();
     for (const f of failures) io.err(`warning: ${f}`);
     const ports = discovery.ports;

@@ -12,7 +12,11 @@ export class RemoteDiscoverySource implements DiscoverySource {
   readonly kind = 'rfc2217' as const;
   private urls: string[] = [];
 
-  constructor(urls: readonly string[] = []) {
+  /** `where` names the list in messages: the setting by default, `--remote` when the CLI passes its flag. */
+  constructor(
+    urls: readonly string[] = [],
+    private readonly where = 'espnow.remotePorts',
+  ) {
     this.setUrls(urls);
   }
 
@@ -22,7 +26,7 @@ export class RemoteDiscoverySource implements DiscoverySource {
     for (const u of checked) {
       const m = RFC2217_URL.exec(u);
       if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
-        throw new ProvisionError('config', `"${u}" in espnow.remotePorts is not an RFC2217 URL.`, undefined, 'Use rfc2217://host:port, e.g. rfc2217://192.168.1.20:4000.');
+        throw new ProvisionError('config', `"${u}" in ${this.where} is not an RFC2217 URL.`, undefined, 'Use rfc2217://host:port, e.g. rfc2217://192.168.1.20:4000.');
       }
     }
     this.urls = [...new Set(checked)];

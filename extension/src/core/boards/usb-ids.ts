@@ -38,17 +38,27 @@ export function normaliseUsbId(raw: string): UsbId | undefined {
   return USB_ID_PATTERN.test(s) ? (s as UsbId) : undefined;
 }
 
+/**
+ * Where each id list came from, as messages should name it: the settings by default, a CLI flag such as
+ * `--usb-id` when the list came from the command line, so an error points at what the user typed.
+ */
+export interface UsbIdListNames {
+  readonly extraIds?: string;
+  readonly ignoredIds?: string;
+}
+
 /** Builds the lookup table from the built-ins and the user's `espnow.usb.extraIds` / `ignoredIds`. */
 export class UsbIdTable {
   private readonly entries = new Map<UsbId, UsbIdEntry>();
 
-  constructor(extraIds: readonly string[] = [], ignoredIds: readonly string[] = []) {
+  constructor(extraIds: readonly string[] = [], ignoredIds: readonly string[] = [], where: UsbIdListNames = {}) {
+    const extraWhere = where.extraIds ?? 'espnow.usb.extraIds';
     for (const e of BUILTIN_USB_IDS) this.entries.set(e.id, e);
     for (const raw of extraIds) {
-      const id = parseSetting(raw, 'espnow.usb.extraIds');
-      if (!this.entries.has(id)) this.entries.set(id, { id, bridge: 'USB serial device (from espnow.usb.extraIds)', nativeUsb: false });
+      const id = parseUsbId(raw, extraWhere);
+      if (!this.entries.has(id)) this.entries.set(id, { id, bridge: `USB serial device (from ${extraWhere})`, nativeUsb: false });
     }
-    for (const raw of ignoredIds) this.entries.delete(parseSetting(raw, 'espnow.usb.ignoredIds'));
+    for (const raw of ignoredIds) this.entries.delete(parseUsbId(raw, where.ignoredIds ?? 'espnow.usb.ignoredIds'));
   }
 
   /** The entry for a port's vendor/product ids as node serialport reports them (hex strings, any case). */
@@ -59,10 +69,10 @@ export class UsbIdTable {
   }
 }
 
-function parseSetting(raw: string, setting: string): UsbId {
+function parseUsbId(raw: string, where: string): UsbId {
   const id = normaliseUsbId(raw);
   if (!id) {
-    throw new ProvisionError('config', `"${raw}" in ${setting} is not a USB VID:PID.`, undefined, 'Use four hex digits each, e.g. "303a:1001".');
+    throw new ProvisionError('config', `"${raw}" in ${where} is not a USB VID:PID.`, undefined, 'Use four hex digits each, e.g. "303a:1001".');
   }
   return id;
 }
