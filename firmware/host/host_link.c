@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../core/epv_crypto.h"
+
 int host_link_connect(host_link_t *l, const char *addr)
 {
     char host[64];
@@ -57,12 +59,14 @@ int host_link_send(host_link_t *l, const char *line)
             continue;
         }
         if (w <= 0) {
-            return -1;
+            break;
         }
         off += (size_t)w;
     }
-    memset(buf, 0, sizeof(buf)); /* WIFI_CONNECT lines hold the password */
-    return 0;
+    /* WIFI_CONNECT lines hold the password. epv_wipe, not memset: a memset of a buffer that is never read
+     * again is a dead store the optimiser may drop. */
+    epv_wipe(buf, sizeof(buf));
+    return off == n ? 0 : -1;
 }
 
 static size_t hex(char *out, const uint8_t *b, size_t n)
@@ -101,7 +105,7 @@ void host_link_send_join(host_link_t *l, const uint8_t *ssid, size_t ssid_len, c
     line[n++] = ' ';
     hex(line + n, pw, pw_len);
     (void)host_link_send(l, line);
-    memset(line, 0, sizeof(line));
+    epv_wipe(line, sizeof(line)); /* holds the password in hex */
 }
 
 static int unhex(const char *s, uint8_t *out, size_t cap, size_t *len)
@@ -168,9 +172,13 @@ int host_link_dispatch(const char *line, epv_node_t *node)
         size_t len = 0;
         if (nf != 5 || epv_parse_mac(f[1], strlen(f[1]), mac) || parse_int(f[2], -128, 127, &a) ||
             parse_int(f[3], 1, 14, &b) || unhex(f[4], frame, sizeof(frame), &len)) {
+            epv_wipe(copy, sizeof(copy));
             return -1;
         }
         epv_node_on_frame(node, mac, (int)a, (uint8_t)b, frame, len);
+        /* A compat-mode WIFI frame carries the password in clear, in the frame and in the line's hex. */
+        epv_wipe(frame, sizeof(frame));
+        epv_wipe(copy, sizeof(copy));
     } else if (!strcmp(f[0], "TXDONE")) {
         if (nf != 3 || epv_parse_mac(f[1], strlen(f[1]), mac) || (strcmp(f[2], "OK") && strcmp(f[2], "FAIL"))) {
             return -1;
