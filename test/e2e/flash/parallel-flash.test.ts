@@ -88,7 +88,7 @@ test('esptool readFlash through our loader reads back what was flashed', async (
   await assertNothingLeft(baseline);
 });
 
-test('eight boards are identified in parallel: chip, revision, MAC, flash size, then reset to run', async () => {
+test('eight boards are identified in parallel: chip, revision, MAC, flash size, then reset to run', { timeout: 120_000 }, async () => {
   const baseline = process.getActiveResourcesInfo();
   const chips = ['esp32', 'esp32s3', 'esp32c3', 'esp32s3', 'esp32', 'esp32c3', 'esp32s3', 'esp32s3'] as const;
   const { lab, urls, dispose } = await startFlashLab(chips);
@@ -110,9 +110,15 @@ test('eight boards are identified in parallel: chip, revision, MAC, flash size, 
       assert.equal(r.chipInfo.flashSize, '4MB');
       assert.ok(r.chipInfo.revision && r.description.startsWith(info[i].chipLabel === 'ESP32' ? 'ESP32-D0WD' : info[i].chipLabel));
     }
-    // The reset back to run: boards are no longer in download mode.
-    await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual((await lab.listBoards()).map((b) => b.state), Array(8).fill('flash'), 'every board was reset into its firmware');
+    // The reset back to run: boards leave download mode once the reset pulse ends, which identify does
+    // not wait for. Poll until they all run; only the test's timeout bounds the wait.
+    const running = Array(8).fill('flash');
+    let states = (await lab.listBoards()).map((b) => b.state);
+    while (states.some((s, i) => s !== running[i])) {
+      await new Promise((r) => setTimeout(r, 10));
+      states = (await lab.listBoards()).map((b) => b.state);
+    }
+    assert.deepEqual(states, running, 'every board was reset into its firmware');
   } finally {
     dispose();
   }
