@@ -166,7 +166,7 @@ test('refresh() during a scan resolves after a rescan that sees sources added mi
   const discovery = new BoardDiscovery(60_000);
   const slow = new SlowSource([usb('/dev/ttyUSB0')]);
   discovery.addSource(slow);
-  assert.equal(slow.pending, 1, 'the first scan is running');
+  assert.equal(slow.scans, 1, 'the first scan is running');
   const late = new FakeSource('virtual');
   late.ports = [virt('rfc2217://127.0.0.1:7')];
   discovery.addSource(late);
