@@ -1,18 +1,49 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runDemoCommand } from '../../../extension/src/cli/commands/demo';
+import { EventEmitter } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INTERRUPTED_EXIT, runDemoCommand } from '../../../extension/src/cli/commands/demo';
 import { assertNothingLeft } from '../../support/lab/link-client';
 
-function capture() {
+function capture(onOut?: (line: string) => void) {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+  return {
+    io: {
+      out: (l: string) => {
+        out.push(l);
+        onOut?.(l);
+      },
+      err: (l: string) => err.push(l),
+    },
+    out,
+    err,
+  };
+}
+
+/** Fixed, so the test can look for them; shaped like the random ones a real run uses. */
+const secrets = { password: 'demo-secret-pw-417', pairKey: 'c0ffee'.repeat(10) + 'beef' };
+
+function assertNoSecrets(text: string): void {
+  assert.ok(!text.includes(secrets.password), 'the Wi-Fi password never shows');
+  assert.ok(!text.includes(secrets.pairKey), 'the pair key never shows');
+}
+
+/** Every file under dir, read as text. */
+function readTree(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => readFileSync(join(e.parentPath ?? e.path, e.name), 'latin1'))
+    .join('\n');
 }
 
 test('espnow-prov demo provisions a virtual pair end to end, and leaves nothing running', { timeout: 120_000 }, async () => {
   const baseline = process.getActiveResourcesInfo();
+  const sigints = process.listenerCount('SIGINT');
   const { io, out, err } = capture();
-  const code = await runDemoCommand(['--timeout', '60'], io);
+  let work = '';
+  const code = await runDemoCommand(['--timeout', '60'], io, { secrets, onWorkDir: (d) => (work = d) });
   const text = out.join('\n');
   assert.equal(code, 0, `${text}\n${err.join('\n')}`);
   assert.match(text, /Identifying every board/);
@@ -20,6 +51,31 @@ test('espnow-prov demo provisions a virtual pair end to end, and leaves nothing 
   assert.match(text, /PROV_EVT: credentials_received/);
   assert.match(text, /initiator +IP 192\.168\.4\.100/);
   assert.doesNotMatch(text, /CONFIG_ESPNOW_WIFI_PASSWORD|CONFIG_ESPNOW_PAIR_KEY/);
+  assertNoSecrets(`${text}\n${err.join('\n')}`);
+  assert.ok(work !== '' && !existsSync(work), 'the temporary folder with the secrets is removed');
+  assert.equal(process.listenerCount('SIGINT'), sigints, 'the run removes its signal handlers');
+  await assertNothingLeft(baseline, 3000);
+});
+
+test('Ctrl+C during the demo stops the lab, removes the folder with the secrets and exits 130', { timeout: 120_000 }, async () => {
+  const baseline = process.getActiveResourcesInfo();
+  const signals = new EventEmitter();
+  let work = '';
+  let secretsWereOnDisk = false;
+  const { io, out, err } = capture((line) => {
+    if (!line.includes('Monitoring every board')) return;
+    // Proves the run had written what the cleanup must remove, then interrupts it mid-provisioning.
+    secretsWereOnDisk = readTree(work).includes(secrets.password);
+    signals.emit('SIGINT');
+  });
+  const code = await runDemoCommand(['--timeout', '60'], io, { secrets, signals, onWorkDir: (d) => (work = d) });
+  assert.equal(code, INTERRUPTED_EXIT, `${out.join('\n')}\n${err.join('\n')}`);
+  assert.ok(secretsWereOnDisk, 'the build folder held the password before the interrupt');
+  assert.ok(!existsSync(work), 'the temporary folder is removed');
+  assert.match(err.join('\n'), /Interrupted/);
+  assert.doesNotMatch(out.join('\n'), /Provisioned/);
+  assertNoSecrets(`${out.join('\n')}\n${err.join('\n')}`);
+  assert.equal(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM'), 0, 'the handlers are removed');
   await assertNothingLeft(baseline, 3000);
 });
 

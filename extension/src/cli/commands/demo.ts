@@ -26,8 +26,26 @@ export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espr
 const CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32'];
 const MODES = ['secure', 'espressif-5.3', 'espressif-5.4'] as const;
 
+/** Where SIGINT and SIGTERM come from: the process, or an emitter in tests (a real signal would stop the runner). */
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+/** What a test may fix or watch; the CLI passes none of it. */
+export interface DemoDeps {
+  /** This run's Wi-Fi password and pair key, random by default; a test fixes them to check they never show. */
+  readonly secrets?: { readonly password: string; readonly pairKey: string };
+  /** Told the run's temporary folder as soon as it exists: it holds sdkconfig files with the secrets. */
+  readonly onWorkDir?: (dir: string) => void;
+  readonly signals?: SignalSource;
+}
+
+/** The shell's code for a run stopped by Ctrl+C. */
+export const INTERRUPTED_EXIT = 130;
+
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
-export async function runDemoCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps = {}): Promise<number> {
   const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout']);
   const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 8);
   const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
@@ -37,9 +55,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
 
   // Secrets of this run only: random, never printed, and kept outside any workspace.
   const ssid = 'demo-lab';
-  const password = randomBytes(9).toString('base64url');
-  const pairKey = randomBytes(32).toString('hex');
-  const work = mkdtempSync(join(tmpdir(), 'espnow-demo-'));
+  const { password, pairKey } = deps.secrets ?? { password: randomBytes(9).toString('base64url'), pairKey: randomBytes(32).toString('hex') };
   const started = performance.now();
   const t = () => `${((performance.now() - started) / 1000).toFixed(1)}s`.padStart(6);
   const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -51,10 +67,22 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
   const arbiter = new PortArbiter();
   const sessions: MonitorSession[] = [];
   let lab: Lab | undefined;
+  // Without handlers a Ctrl+C ends the process on the spot, skipping `finally` and leaving the secrets
+  // on disk. With them the run stops at its next step boundary and cleans up. A step under way (a build,
+  // a flash) finishes first: stopping it halfway could leave it writing into a folder already removed.
+  const interrupted = new AbortController();
+  const signals = deps.signals ?? process;
+  const onSignal = () => interrupted.abort();
+  signals.on('SIGINT', onSignal);
+  signals.on('SIGTERM', onSignal);
+  const stopIfInterrupted = () => interrupted.signal.throwIfAborted();
+  const work = mkdtempSync(join(tmpdir(), 'espnow-demo-'));
+  deps.onWorkDir?.(work);
   try {
     const chips = Array.from({ length: initiators + 1 }, (_, i) => CHIPS[i % CHIPS.length]);
     step(`Starting a virtual lab: ${chips.length} boards and an access point "${ssid}" (${security} mode)`);
     lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' } });
+    stopIfInterrupted();
     const boards = lab.boardList.map((b, i) => ({ url: b.url, chip: chips[i], role: i === 0 ? ('responder' as const) : ('initiator' as const), name: i === 0 ? 'responder' : initiators === 1 ? 'initiator' : `initiator ${i}` }));
 
     step('Identifying every board through its ROM bootloader');
@@ -62,6 +90,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
       if (o.error) throw o.error;
       io.out(`         ${boards.find((b) => b.url === o.path)!.name.padEnd(12)} ${o.result!.description}, MAC ${o.result!.chipInfo.mac} (${o.path})`);
     }
+    stopIfInterrupted();
 
     step('Building the firmware per role (host build, menuconfig values from this run)');
     const repoRoot = findRepoRoot();
@@ -77,6 +106,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
       });
       builds.set(key, dir);
       io.out(`         ${role} for ${chip}: ${dir}`);
+      stopIfInterrupted();
     }
 
     step('Flashing every board in parallel (compressed, verified by MD5)');
@@ -84,6 +114,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
     const view = new FlashProgressView(io, terminalFor(io));
     const flashed = await flashBoards(targets, { arbiter, baud: 921600, onProgress: (o, c) => view.update(o, c) });
     view.finish();
+    stopIfInterrupted();
     if (!flashed.ok) throw new ProvisionError('port-io', `Flashing failed: ${describeFailures(flashed).join(' ')}`);
 
     step('Monitoring every board; following the provisioning');
@@ -97,11 +128,13 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
       sessions.push(s);
       await s.start();
       await s.resetBoard();
+      stopIfInterrupted();
     }
     const deadline = performance.now() + timeoutS * 1000;
     let verdict = judgeProvisioning([...followed.values()]);
     while (verdict.kind === 'running') {
       await new Promise((r) => setTimeout(r, 100));
+      stopIfInterrupted();
       verdict = judgeProvisioning([...followed.values()], performance.now() > deadline);
     }
     if (verdict.kind === 'failed') {
@@ -112,12 +145,19 @@ export async function runDemoCommand(args: readonly string[], io: CliIo): Promis
     step('Provisioned: every initiator joined the Wi-Fi');
     for (const [name, ip] of verdict.ips) io.out(`         ${name.padEnd(12)} IP ${ip}`);
     return 0;
+  } catch (e) {
+    // Whatever failed after a Ctrl+C (a build whose compiler got the signal too) is the interrupt's doing.
+    if (!interrupted.signal.aborted) throw e;
+    io.err('Interrupted: stopping the lab and removing this run\'s files.');
+    return INTERRUPTED_EXIT;
   } finally {
     for (const s of sessions) s.dispose();
     lab?.dispose();
     // The lab's firmware processes exit on SIGTERM; give them a moment before removing their folder.
     await new Promise((r) => setTimeout(r, 600));
     rmSync(work, { recursive: true, force: true });
+    signals.off('SIGINT', onSignal);
+    signals.off('SIGTERM', onSignal);
   }
 }
 
