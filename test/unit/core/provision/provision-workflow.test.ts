@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Emitter } from '../../../../extension/src/core/common/emitter';
+import { ProvisionError } from '../../../../extension/src/core/common/errors';
+import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
+import type { FlashBoardsResult } from '../../../../extension/src/core/flash/flash-boards';
+import type { BoardState } from '../../../../extension/src/core/monitor/board-state';
+import { ProvisionWorkflow, type BoardMonitor, type ProvisionBoard, type ProvisionDeps, type ProvisionStage } from '../../../../extension/src/core/provision/provision-workflow';
+import { makeBuildDir } from '../../../support/flash/build-dir';
+
+const boards: ProvisionBoard[] = [
+  { path: 'rfc2217://h:1', name: 'responder', role: 'responder', target: 'esp32s3' },
+  { path: 'rfc2217://h:2', name: 'initiator 1', role: 'initiator', target: 'esp32c3' },
+  { path: 'rfc2217://h:3', name: 'initiator 2', role: 'initiator', target: 'esp32c3' },
+];
+const request = { boards, ssid: 'lab', password: 'correct horse', channel: 6, security: 'secure' as const, pairKey: 'ab'.repeat(32), followTimeoutMs: 2000 };
+
+class FakeMonitor implements BoardMonitor {
+  private readonly emitter = new Emitter<BoardState>();
+  readonly onDidChangeState = this.emitter.event;
+  state: BoardState = { status: 'provisioned', ip: '10.0.0.1' }; // stale state from an earlier run
+  resets = 0;
+  constructor(private readonly script: (m: FakeMonitor) => void) {}
+  async whenOpen(): Promise<void> {}
+  resetState(): void {
+    this.state = { status: 'unknown' };
+  }
+  async resetBoard(): Promise<void> {
+    this.resets++;
+    setImmediate(() => this.script(this));
+  }
+  set(s: BoardState): void {
+    this.state = s;
+    this.emitter.fire(s);
+  }
+  dispose(): void {}
+}
+
+function deps(over: Partial<ProvisionDeps> & { script?: (b: ProvisionBoard, m: FakeMonitor) => void } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'wf-'));
+  const configs: Array<[string, FirmwareConfig]> = [];
+  const monitors: FakeMonitor[] = [];
+  const d: ProvisionDeps = {
+    build: async (b, config) => {
+      configs.push([`${b.role}:${b.target}`, config]);
+      return { buildDir: makeBuildDir({ chip: b.target, appSize: 4096, seed: configs.length }), cached: false };
+    },
+    flash: async (targets) =>
+      ({ ok: true, results: targets.map((t) => ({ board: t.label, outcome: 'flashed' })), failed: [], cancelled: [], durationMs: 1 }) as unknown as FlashBoardsResult,
+    monitor: async (b) => {
+      const m = new FakeMonitor((mm) => (over.script ?? defaultScript)(b, mm));
+      monitors.push(m);
+      return m;
+    },
+    ...over,
+  };
+  return { d, configs, monitors, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function defaultScript(b: ProvisionBoard, m: FakeMonitor): void {
+  if (b.role === 'responder') m.set({ status: 'credentialsSent' });
+  else m.set({ status: 'provisioned', ip: `192.168.4.${100 + Number(b.name.slice(-1))}` });
+}
+
+test('a fleet runs its stages in order, builds once per role and chip, and succeeds with every IP', async () => {
+  const { d, configs, monitors, cleanup } = deps();
+  const wf = new ProvisionWorkflow(request, d);
+  const stages: ProvisionStage[] = [];
+  wf.onDidChangeStage((s) => stages.push(s.stage));
+  const r = await wf.run();
+  assert.equal(r.outcome, 'succeeded', r.reasons.join('\n'));
+  assert.deepEqual(stages, ['building', 'flashing', 'monitoring', 'following', 'succeeded']);
+  assert.deepEqual(configs.map(([k]) => k), ['responder:esp32s3', 'initiator:esp32c3']);
+  const initiatorConfig = configs[1][1];
+  assert.equal(initiatorConfig.password, '', 'an initiator image carries no credentials');
+  assert.equal(configs[0][1].password, 'correct horse');
+  assert.deepEqual([...r.ips], [['initiator 1', '192.168.4.101'], ['initiator 2', '192.168.4.102']]);
+  assert.ok(monitors.every((m) => m.resets === 1), 'each board is reset once its monitor listens');
+  assert.ok(r.timings.flashing !== undefined && r.timings.following !== undefined);
+  cleanup();
+});
+
+test('a stale "got IP" from before the run does not count', async () => {
+  const { d, cleanup } = deps({ script: (b, m) => (b.role === 'responder' ? m.set({ status: 'beaconing' }) : m.set({ status: 'scanning' })) });
+  const r = await new ProvisionWorkflow({ ...request, followTimeoutMs: 300 }, d).run();
+  assert.equal(r.outcome, 'failed');
+  assert.equal(r.stage, 'following');
+  assert.match(r.reasons.join('\n'), /initiator 1: timed out while scanning for a responder/);
+  cleanup();
+});
+
+test('a board that fails to flash stops the run with its reason', async () => {
+  const { d, cleanup } = deps({
+    flash: async () =>
+      ({
+        ok: false,
+        results: [],
+        failed: [{ board: 'initiator 2', outcome: 'failed', error: new ProvisionError('bootloader-silent', 'did not answer the ROM bootloader sync.', 'initiator 2', 'Hold BOOT and press RESET.'), stateNote: 'state unknown' }],
+        cancelled: [],
+        durationMs: 1,
+      }) as unknown as FlashBoardsResult,
+  });
+  const r = await new ProvisionWorkflow(request, d).run();
+  assert.equal(r.outcome, 'failed');
+  assert.equal(r.stage, 'flashing');
+  assert.match(r.reasons[0], /^initiator 2: did not answer the ROM bootloader sync\. Hold BOOT and press RESET\. \(state unknown\)$/);
+  cleanup();
+});
+
+test('a failing initiator is reported with the responder\'s view, and a build error names its stage', async () => {
+  const { d, cleanup } = deps({
+    script: (b, m) => (b.role === 'responder' ? m.set({ status: 'beaconing', lastRejection: { reason: 'bad_proof' } }) : m.set({ status: 'failed', reason: 'no_credentials' })),
+  });
+  const r = await new ProvisionWorkflow(request, d).run();
+  assert.equal(r.outcome, 'failed');
+  assert.match(r.reasons.join('\n'), /initiator 1: failed: no credentials received \(the responder rejected a device: bad proof\)/);
+  const broken = deps({ build: async () => Promise.reject(new ProvisionError('build', 'idf.py build failed (exit 2).')) });
+  const r2 = await new ProvisionWorkflow(request, broken.d).run();
+  assert.equal(r2.stage, 'building');
+  assert.match(r2.reasons[0], /building: idf\.py build failed/);
+  cleanup();
+  broken.cleanup();
+});
+
+test('cancel ends the run as cancelled, and bad requests are refused up front', async () => {
+  const { d, cleanup } = deps({ script: () => undefined });
+  const ac = new AbortController();
+  const wf = new ProvisionWorkflow({ ...request, followTimeoutMs: 60_000 }, d);
+  wf.onDidChangeStage((s) => s.stage === 'following' && setImmediate(() => ac.abort()));
+  const r = await wf.run(ac.signal);
+  assert.equal(r.outcome, 'cancelled');
+  assert.match(r.reasons[0], /cancelled while following/);
+  assert.throws(() => new ProvisionWorkflow({ ...request, boards: boards.slice(1) }, d), /exactly one responder/);
+  assert.throws(() => new ProvisionWorkflow({ ...request, boards: boards.slice(0, 1) }, d), /at least one initiator/);
+  assert.throws(() => new ProvisionWorkflow({ ...request, ssid: '' }, d), /espnow\.wifi\.ssid is empty/);
+  cleanup();
+});
