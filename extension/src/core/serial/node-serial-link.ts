@@ -112,9 +112,11 @@ export class NodeSerialLink implements SerialLink {
     await call((cb) => port.close(cb)).catch(() => undefined);
   }
 
+  /** Closes the port and drops every listener: whoever disposes has stopped listening, also for the close. */
   dispose(): void {
     void this.close();
     this.dataEmitter.dispose();
+    this.closeEmitter.dispose();
   }
 
   private requireOpen(): NodePortLike {

@@ -30,6 +30,41 @@ test('NodeSerialLink opens, writes, receives, switches baud and closes', async (
   link.dispose();
 });
 
+/** Resolves once the mock binding of `link` has closed, without a timer. */
+async function bindingClosed(link: NodeSerialLink, port: SerialPortMock): Promise<void> {
+  while (port.isOpen || link.isOpen) await new Promise((r) => setImmediate(r));
+}
+
+test('a port that closes on its own (unplugged) reports port-missing through onClose', async () => {
+  SerialPortMock.binding.reset();
+  SerialPortMock.binding.createPort('/dev/ttyUSB0', { echo: false, record: true });
+  const link = new NodeSerialLink('/dev/ttyUSB0', mockFactory);
+  const closed = new Promise<Error | undefined>((resolve) => link.onClose(resolve));
+  await link.open(115200);
+  const port = (link as unknown as { port: SerialPortMock }).port;
+  // What node serialport does when a read or write fails at unplug: close with a DisconnectedError.
+  port._disconnected(new Error('read EIO'));
+  const err = await closed;
+  assert.ok(err instanceof ProvisionError, `a ProvisionError, got ${String(err)}`);
+  assert.equal(err.kind, 'port-missing');
+  assert.match(err.message, /\/dev\/ttyUSB0 went away \(unplugged/);
+  assert.equal(link.isOpen, false);
+  link.dispose();
+});
+
+test('dispose closes the port and stops close events reaching listeners', async () => {
+  SerialPortMock.binding.reset();
+  SerialPortMock.binding.createPort('/dev/ttyUSB0', { echo: false, record: true });
+  const link = new NodeSerialLink('/dev/ttyUSB0', mockFactory);
+  const heard: Array<Error | undefined> = [];
+  link.onClose((e) => heard.push(e));
+  await link.open(115200);
+  const port = (link as unknown as { port: SerialPortMock }).port;
+  link.dispose();
+  await bindingClosed(link, port);
+  assert.deepEqual(heard, [], 'no listener is called after dispose');
+});
+
 test('opening a missing port says it does not exist', async () => {
   SerialPortMock.binding.reset();
   const link = new NodeSerialLink('/dev/ttyUSB9', mockFactory);
