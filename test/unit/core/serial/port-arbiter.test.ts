@@ -39,3 +39,30 @@ test('ports are independent and a lease released twice is harmless', async () =>
   assert.equal(arb.ownerOf('/b'), 'y');
   b.dispose();
 });
+
+test('a claim resolves only after the lender has finished suspending', async () => {
+  const log: string[] = [];
+  let finishSuspend!: () => void;
+  const slowMonitor: PortClaimant = {
+    name: 'the monitor',
+    lends: true,
+    suspend: () => {
+      log.push('suspend starts');
+      return new Promise<void>((resolve) => (finishSuspend = () => (log.push('suspend ends'), resolve())));
+    },
+  };
+  const arb = new PortArbiter();
+  const m = await arb.claim('/dev/ttyUSB0', slowMonitor);
+  const claimed = arb.claim('/dev/ttyUSB0', { name: 'flashing', lends: false }).then((lease) => (log.push('claimed'), lease));
+  while (!log.includes('suspend starts')) await new Promise((r) => setImmediate(r));
+  // Give the claim every chance to resolve early: many turns of the event loop, no timer.
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(log, ['suspend starts'], 'the borrower must not touch the port while the monitor still holds it open');
+  assert.equal(arb.ownerOf('/dev/ttyUSB0'), 'the monitor');
+  finishSuspend();
+  const f = await claimed;
+  assert.deepEqual(log, ['suspend starts', 'suspend ends', 'claimed']);
+  assert.equal(arb.ownerOf('/dev/ttyUSB0'), 'flashing');
+  f.dispose();
+  m.dispose();
+});
