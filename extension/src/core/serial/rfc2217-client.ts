@@ -27,7 +27,8 @@ export class Rfc2217Client implements SerialLink {
   private readonly address: Rfc2217Address;
   private readonly dataEmitter = new Emitter<Uint8Array>();
   private readonly closeEmitter = new Emitter<Error | undefined>();
-  private readonly decoder = new TelnetDecoder();
+  /** One per connection: a failed earlier socket's partial telnet sequence must not leak into the next. */
+  private decoder = new TelnetDecoder();
   private socket: net.Socket | undefined;
   private options: TelnetOptions | undefined;
   private negotiated: (() => void) | undefined;
@@ -58,21 +59,34 @@ export class Rfc2217Client implements SerialLink {
     if (this.socket) throw new ProvisionError('port-busy', `${this.path} is already open.`, this.path);
     const socket = await this.connect();
     this.socket = socket;
+    this.decoder = new TelnetDecoder();
     this.closing = false;
     this.failure = undefined;
-    socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
+    // Events of a socket that is no longer ours (a failed earlier attempt closing late) must not touch the
+    // current connection: its close would mark a retried, healthy connection closed.
+    const current = (): boolean => this.socket === socket;
+    socket.on('data', (chunk: Buffer) => {
+      if (current()) this.onSocketData(chunk);
+    });
     socket.on('error', (e) => {
+      if (!current()) return;
       this.failure ??= new ProvisionError('port-io', `The connection to ${this.path} failed: ${e.message}`, this.path, undefined, { cause: e });
     });
-    socket.on('close', () => this.onSocketClose());
+    socket.on('close', () => {
+      if (current()) this.onSocketClose();
+    });
     this.options = new TelnetOptions((cmd, opt) => this.raw(encodeNegotiation(cmd, opt)), OPTIONS, OPTIONS, () => this.checkNegotiated());
     try {
       await this.negotiate();
       await this.configure(baudRate);
       this.open_ = true;
     } catch (e) {
+      // The socket's own close will be ignored from here on, so settle what it would have settled now.
+      if (current()) this.socket = undefined;
+      this.negotiated = undefined;
+      this.failNegotiation = undefined;
+      this.rejectPending(new ProvisionError('cancelled', `${this.path} was closed.`, this.path));
       socket.destroy();
-      this.socket = undefined;
       throw e;
     }
   }
@@ -236,12 +250,7 @@ export class Rfc2217Client implements SerialLink {
     const error = this.closing
       ? undefined
       : (this.failure ?? new ProvisionError('port-io', `${this.path} closed the connection.`, this.path, 'The server stopped or the board was removed; open it again.'));
-    const pendingError = error ?? new ProvisionError('cancelled', `${this.path} was closed.`, this.path);
-    for (const p of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(pendingError);
-    }
-    this.pending = [];
+    this.rejectPending(error ?? new ProvisionError('cancelled', `${this.path} was closed.`, this.path));
     if (this.failNegotiation) {
       // Closed before agreeing to anything: a server that serves one client at a time does exactly this.
       this.failNegotiation(new ProvisionError('port-busy', `${this.path} closed the connection before RFC2217 negotiation finished.`, this.path, 'Another program may be connected to this port.'));
@@ -249,6 +258,15 @@ export class Rfc2217Client implements SerialLink {
       this.negotiated = undefined;
     }
     if (wasOpen || this.closing) this.closeEmitter.fire(error);
+  }
+
+  private rejectPending(error: Error): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const p of pending) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
   }
 
   private requireOpen(): net.Socket {
