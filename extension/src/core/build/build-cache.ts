@@ -1,0 +1,149 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProvisionError } from '../common/errors';
+
+/** Which builder produced a cached build: the real ESP-IDF or the host build for virtual boards. */
+export type BuilderKind = 'idf' | 'host';
+
+/** Everything a build's output depends on. */
+export interface BuildInputs {
+  /** From firmwareSourceHash(). */
+  readonly firmwareHash: string;
+  readonly target: string;
+  /** renderSdkconfig() output: it holds the secrets, so it only ever enters the key through a keyed hash. */
+  readonly sdkconfigText: string;
+  readonly builder: BuilderKind;
+  readonly idfVersion?: string;
+}
+
+/** The file every complete build folder holds; a cache entry without it is an interrupted build. */
+const MARKER = 'flasher_args.json';
+const SALT_FILE = '.key-salt';
+const KEY_RE = /^[0-9a-f]{16,128}$/;
+
+/**
+ * Folders and files under firmware/ that builds write, so they must not change the hash: host and
+ * fuzz build output, ESP-IDF's default build folder and its generated sdkconfig, downloaded components.
+ */
+const SKIP_DIRS = new Set(['build', '.git', 'node_modules', 'managed_components', '.cache']);
+const SKIP_FILES = new Set(['sdkconfig', 'sdkconfig.old', '.DS_Store']);
+
+/**
+ * sha256 over every source file under `firmwareDir` (build outputs excluded), sorted by path, each as
+ * path and content, so any edit, rename, addition or removal changes it.
+ */
+export async function firmwareSourceHash(firmwareDir: string): Promise<string> {
+  const files: { rel: string; abs: string; link: boolean }[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('build-')) await walk(abs, childRel);
+      } else if ((e.isFile() || e.isSymbolicLink()) && !SKIP_FILES.has(e.name)) {
+        files.push({ rel: childRel, abs, link: e.isSymbolicLink() });
+      }
+    }
+  };
+  await walk(firmwareDir, '');
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  const h = createHash('sha256');
+  for (const f of files) {
+    // A symlink counts by where it points, not by following it out of the tree.
+    const body = f.link ? Buffer.from(`symlink:${await readlink(f.abs)}`) : await readFile(f.abs);
+    h.update(`${f.rel}\0${body.length}\0`).update(body);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * The cache key of a build: an HMAC of its inputs under a random salt kept in the cache root (0600).
+ * The key shows up in paths and logs; the salt means it cannot be used to test guesses of a weak Wi-Fi
+ * password offline, as a plain hash of the sdkconfig could.
+ */
+export async function buildCacheKey(cacheRoot: string, inputs: BuildInputs): Promise<string> {
+  const salt = await cacheSalt(cacheRoot);
+  const fields = [inputs.builder, inputs.idfVersion ?? '', inputs.target, inputs.firmwareHash, inputs.sdkconfigText];
+  const mac = createHmac('sha256', salt);
+  for (const f of fields) mac.update(`${Buffer.byteLength(f)}:`).update(f).update('\0');
+  return mac.digest('hex');
+}
+
+async function cacheSalt(cacheRoot: string): Promise<Buffer> {
+  await ensurePrivateDir(cacheRoot);
+  const file = join(cacheRoot, SALT_FILE);
+  try {
+    const salt = await readFile(file);
+    if (salt.length >= 16) return salt;
+  } catch {
+    // Created below.
+  }
+  const salt = randomBytes(32);
+  try {
+    // 'wx': when two builds start at once, the first writer's salt is the one both use.
+    await writeFile(file, salt, { mode: 0o600, flag: 'wx' });
+    return salt;
+  } catch {
+    return readFile(file);
+  }
+}
+
+/** The outcome of cachedBuild(). */
+export interface CachedBuild {
+  /** The complete build folder, `<cacheRoot>/<key>`. */
+  readonly dir: string;
+  /** True when an earlier build was reused and `produce` was not called. */
+  readonly hit: boolean;
+}
+
+/**
+ * Returns `<cacheRoot>/<key>` when it holds a complete build; otherwise calls `produce` on a fresh
+ * private temp folder next to it and renames that into place, so a build killed halfway never looks
+ * complete. Every folder is 0700: they hold the sdkconfig and the app image with the secrets. If
+ * another build of the same key lands first, its folder is kept and ours is dropped.
+ */
+export async function cachedBuild(cacheRoot: string, key: string, produce: (dir: string) => Promise<void>): Promise<CachedBuild> {
+  // The key becomes a path component: only a hex digest may, never anything that could climb out.
+  if (!KEY_RE.test(key)) throw new ProvisionError('internal', `Invalid build cache key "${key.slice(0, 20)}".`);
+  await ensurePrivateDir(cacheRoot);
+  const dir = join(cacheRoot, key);
+  if (existsSync(join(dir, MARKER))) return { dir, hit: true };
+
+  const tmp = await mkdtemp(join(cacheRoot, `.tmp-${key.slice(0, 16)}-`));
+  try {
+    await chmod(tmp, 0o700);
+    await produce(tmp);
+    if (!existsSync(join(tmp, MARKER))) throw new ProvisionError('build', `The build finished without writing ${MARKER}.`);
+    await chmod(tmp, 0o700);
+    await moveIntoPlace(tmp, dir);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { dir, hit: false };
+}
+
+async function moveIntoPlace(tmp: string, dir: string): Promise<void> {
+  if (existsSync(dir) && !existsSync(join(dir, MARKER))) await rm(dir, { recursive: true, force: true });
+  try {
+    await rename(tmp, dir);
+  } catch (e) {
+    // rename onto a non-empty folder fails: a concurrent build of the same inputs finished first.
+    const code = (e as NodeJS.ErrnoException).code;
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, MARKER))) {
+      await rm(tmp, { recursive: true, force: true });
+      return;
+    }
+    throw e;
+  }
+}
+
+/** Creates a folder (and parents) and makes the folder itself owner-only whatever the umask. */
+async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const st = await lstat(dir);
+  if (!st.isDirectory()) throw new ProvisionError('config', `The build cache ${dir} is not a folder.`);
+  if ((st.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
+}

@@ -1,0 +1,140 @@
+import { join, resolve } from 'node:path';
+import { ProvisionError } from '../common/errors';
+import { buildCacheKey, cachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
+import { buildHostFirmware } from './host-build';
+import { buildWithIdf, idfVersion, resolveIdfPath } from './idf-build';
+import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
+
+/** Options of one build. */
+export interface BuildOptions {
+  readonly signal?: AbortSignal;
+  /** Build output lines, secrets redacted (the host build reports nothing but failures). */
+  readonly onOutput?: (line: string) => void;
+}
+
+/** A finished build. */
+export interface BuildResult {
+  /** An idf.py-style build folder holding flasher_args.json. It holds secrets: read-only for callers. */
+  readonly buildDir: string;
+  /** True when an identical earlier build was reused. */
+  readonly cached: boolean;
+  readonly durationMs: number;
+}
+
+/** Builds the firmware for one target and role; real boards and virtual boards differ only in this. */
+export interface FirmwareBuilder {
+  readonly kind: BuilderKind;
+  build(target: string, config: FirmwareConfig, opts?: BuildOptions): Promise<BuildResult>;
+}
+
+interface KeyedBuild {
+  readonly key: string;
+  readonly produce: (dir: string) => Promise<void>;
+}
+
+/**
+ * The part both builders share: key the inputs, reuse or build through the cache, and let concurrent
+ * requests for the same key (two boards of one role and target) wait for one build instead of racing.
+ */
+abstract class CachingBuilder implements FirmwareBuilder {
+  abstract readonly kind: BuilderKind;
+  private readonly inflight = new Map<string, Promise<{ dir: string; hit: boolean }>>();
+
+  constructor(protected readonly cacheRoot: string) {}
+
+  protected abstract prepare(target: string, config: FirmwareConfig, sdkconfigText: string, opts: BuildOptions): Promise<KeyedBuild>;
+
+  async build(target: string, config: FirmwareConfig, opts: BuildOptions = {}): Promise<BuildResult> {
+    const started = Date.now();
+    if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
+    // Rendering first: a bad pair key or SSID is a 'config' error before any hashing or tool lookup.
+    const sdkconfigText = renderSdkconfig(config);
+    const { key, produce } = await this.prepare(target, config, sdkconfigText, opts);
+    let pending = this.inflight.get(key);
+    const joined = pending !== undefined;
+    if (!pending) {
+      pending = cachedBuild(this.cacheRoot, key, produce).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    const { dir, hit } = await pending;
+    return { buildDir: dir, cached: hit || joined, durationMs: Date.now() - started };
+  }
+}
+
+/** Where HostFirmwareBuilder finds the sources and keeps its builds. */
+export interface HostBuilderOptions {
+  /** The repository root (holds firmware/). */
+  readonly repoRoot: string;
+  /** A private folder outside the workspace (builds hold secrets). */
+  readonly cacheRoot: string;
+}
+
+/** Builds images for virtual boards with the host build (make + pack-image.mjs). */
+export class HostFirmwareBuilder extends CachingBuilder {
+  readonly kind = 'host' as const;
+  private readonly repoRoot: string;
+
+  constructor(opts: HostBuilderOptions) {
+    super(resolve(opts.cacheRoot));
+    this.repoRoot = resolve(opts.repoRoot);
+  }
+
+  protected async prepare(target: string, config: FirmwareConfig, sdkconfigText: string, opts: BuildOptions): Promise<KeyedBuild> {
+    const firmwareHash = await firmwareSourceHash(join(this.repoRoot, 'firmware')).catch((e: unknown) => {
+      throw new ProvisionError('build', `Cannot read the firmware sources under ${this.repoRoot}.`, undefined, 'Run this from a checkout of the project.', { cause: e });
+    });
+    const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'host' });
+    return {
+      key,
+      produce: async (dir) => {
+        // The host build is seconds long and has no cancel of its own: honour an abort at its edges.
+        if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
+        await buildHostFirmware({ repoRoot: this.repoRoot, target, config, outDir: dir });
+        if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
+      },
+    };
+  }
+}
+
+/** Where IdfFirmwareBuilder finds ESP-IDF and the project, and keeps its builds. */
+export interface IdfBuilderOptions {
+  /** Setting `espnow.idfPath`; empty falls back to `$IDF_PATH`. */
+  readonly idfPath?: string;
+  /** The ESP-IDF project folder (firmware/). */
+  readonly firmwareDir: string;
+  /** A private folder outside the workspace (builds hold secrets). */
+  readonly cacheRoot: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Builds images for real boards with the user's ESP-IDF. */
+export class IdfFirmwareBuilder extends CachingBuilder {
+  readonly kind = 'idf' as const;
+  private readonly firmwareDir: string;
+
+  constructor(private readonly opts: IdfBuilderOptions) {
+    super(resolve(opts.cacheRoot));
+    this.firmwareDir = resolve(opts.firmwareDir);
+  }
+
+  protected async prepare(target: string, config: FirmwareConfig, sdkconfigText: string, opts: BuildOptions): Promise<KeyedBuild> {
+    const env = this.opts.env ?? process.env;
+    // Resolved per build so a changed setting or IDF_PATH takes effect, and a missing ESP-IDF is a
+    // 'config' error before anything is hashed.
+    const idfDir = resolveIdfPath(this.opts.idfPath, env);
+    const [firmwareHash, version] = await Promise.all([
+      firmwareSourceHash(this.firmwareDir).catch((e: unknown) => {
+        throw new ProvisionError('build', `Cannot read the firmware sources at ${this.firmwareDir}.`, undefined, 'Run this from a checkout of the project.', { cause: e });
+      }),
+      idfVersion(idfDir),
+    ]);
+    // Without a version, the ESP-IDF folder stands in for it, so switching installs still rebuilds.
+    const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'idf', idfVersion: version ?? `path:${idfDir}` });
+    return {
+      key,
+      produce: async (dir) => {
+        await buildWithIdf({ idfPath: idfDir, env, firmwareDir: this.firmwareDir, target, config, buildDir: dir, signal: opts.signal, onOutput: opts.onOutput });
+      },
+    };
+  }
+}
