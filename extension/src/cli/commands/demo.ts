@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ProvisionError } from '../../core/common/errors';
 import { buildHostFirmware } from '../../core/build/host-build';
-import { describeFailures, flashBoards } from '../../core/flash/flash-boards';
-import { readFlashPlan } from '../../core/flash/flash-plan';
+import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
 import { MonitorSession } from '../../core/monitor/monitor-session';
 import { Redactor } from '../../core/monitor/redactor';
-import { judgeProvisioning, type FollowedBoard } from '../../core/provision/provisioning-outcome';
+import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/provision-workflow';
+import { sessionMonitor } from '../../core/provision/session-monitor';
 import { openSerialLink } from '../../core/serial/link-factory';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { ChipKind } from '../../lab/chip/chip-program';
@@ -92,58 +92,53 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     }
     stopIfInterrupted();
 
-    step('Building the firmware per role (host build, menuconfig values from this run)');
     const repoRoot = findRepoRoot();
-    const builds = new Map<string, string>();
-    for (const key of new Set(boards.map((b) => `${b.role}:${b.chip}`))) {
-      const [role, chip] = key.split(':') as ['responder' | 'initiator', string];
-      const responder = role === 'responder';
-      const dir = await buildHostFirmware({
-        repoRoot,
-        target: chip,
-        outDir: join(work, 'build', `${role}-${chip}`),
-        config: { role, security, ssid: responder ? ssid : '', password: responder ? password : '', channel: responder ? 6 : 0, pairKey, beaconWindowS: timeoutS, scanTimeoutS: timeoutS },
-      });
-      builds.set(key, dir);
-      io.out(`         ${role} for ${chip}: ${dir}`);
-      stopIfInterrupted();
-    }
-
-    step('Flashing every board in parallel (compressed, verified by MD5)');
-    const targets = await Promise.all(boards.map(async (b) => ({ path: b.url, label: b.name, plan: await readFlashPlan(builds.get(`${b.role}:${b.chip}`)!) })));
+    const workflow = new ProvisionWorkflow(
+      {
+        boards: boards.map((b) => ({ path: b.url, name: b.name, role: b.role, target: b.chip })),
+        ssid,
+        password,
+        channel: 6,
+        security,
+        pairKey,
+        followTimeoutMs: timeoutS * 1000,
+        beaconWindowS: timeoutS,
+        scanTimeoutS: timeoutS,
+      },
+      {
+        build: async (b, config, signal) => {
+          const buildDir = await buildHostFirmware({ repoRoot, target: b.target, config, outDir: join(work, 'build', `${b.role}-${b.target}`) });
+          signal.throwIfAborted();
+          io.out(`         ${b.role} for ${b.target}: ${buildDir}`);
+          return { buildDir, cached: false };
+        },
+        flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
+        monitor: async (b) => {
+          const s = new MonitorSession({ path: b.path, baudRate: 115200, arbiter, openLink: openSerialLink, pipeline: { redactor, role: b.role } });
+          const tag = `\x1b[${b.role === 'responder' ? 35 : 36}m${b.name.padEnd(12)}\x1b[0m│ `;
+          if (!flags.has('quiet')) s.pipeline.onDidRender((text) => io.out(text.replace(/\r\n$/, '').split('\r\n').map((l) => tag + l).join('\n')));
+          await s.start();
+          return sessionMonitor(s, true);
+        },
+      },
+    );
     const view = new FlashProgressView(io, terminalFor(io));
-    const flashed = await flashBoards(targets, { arbiter, baud: 921600, onProgress: (o, c) => view.update(o, c) });
-    view.finish();
-    stopIfInterrupted();
-    if (!flashed.ok) throw new ProvisionError('port-io', `Flashing failed: ${describeFailures(flashed).join(' ')}`);
-
-    step('Monitoring every board; following the provisioning');
-    const followed = new Map<string, FollowedBoard>();
-    for (const b of boards) {
-      followed.set(b.name, { name: b.name, role: b.role, state: { status: 'unknown' } });
-      const s = new MonitorSession({ path: b.url, baudRate: 115200, arbiter, openLink: openSerialLink, pipeline: { redactor, role: b.role } });
-      const tag = `\x1b[${b.role === 'responder' ? 35 : 36}m${b.name.padEnd(12)}\x1b[0m│ `;
-      if (!flags.has('quiet')) s.pipeline.onDidRender((text) => io.out(text.replace(/\r\n$/, '').split('\r\n').map((l) => tag + l).join('\n')));
-      s.pipeline.onDidChangeState((state) => followed.set(b.name, { name: b.name, role: b.role, state }));
-      sessions.push(s);
-      await s.start();
-      await s.resetBoard();
-      stopIfInterrupted();
-    }
-    const deadline = performance.now() + timeoutS * 1000;
-    let verdict = judgeProvisioning([...followed.values()]);
-    while (verdict.kind === 'running') {
-      await new Promise((r) => setTimeout(r, 100));
-      stopIfInterrupted();
-      verdict = judgeProvisioning([...followed.values()], performance.now() > deadline);
-    }
-    if (verdict.kind === 'failed') {
-      step('Provisioning failed');
-      for (const r of verdict.reasons) io.err(`  ${r}`);
+    workflow.onDidFlashProgress(({ overall, changed }) => view.update(overall, changed));
+    workflow.onDidChangeStage(({ stage, detail }) => {
+      if (stage === 'monitoring') view.finish();
+      const title = STAGE_TITLES[stage];
+      if (title) step(stage === 'building' ? `${title}: ${detail.replace(/^building the firmware for /, '')}` : title);
+    });
+    const result = await workflow.run(interrupted.signal);
+    workflow.dispose();
+    if (result.outcome === 'cancelled') throw new ProvisionError('cancelled', 'Interrupted.');
+    if (result.outcome === 'failed') {
+      for (const r of result.reasons) io.err(`  ${r}`);
       return 1;
     }
-    step('Provisioned: every initiator joined the Wi-Fi');
-    for (const [name, ip] of verdict.ips) io.out(`         ${name.padEnd(12)} IP ${ip}`);
+    for (const [name, ip] of result.ips) io.out(`         ${name.padEnd(12)} IP ${ip}`);
+    const t = result.timings;
+    io.out(`         build ${secs(t.building)}, flash ${secs(t.flashing)}, monitors ${secs(t.monitoring)}, provisioning ${secs(t.following)}`);
     return 0;
   } catch (e) {
     // Whatever failed after a Ctrl+C (a build whose compiler got the signal too) is the interrupt's doing.
@@ -160,6 +155,17 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     signals.off('SIGTERM', onSignal);
   }
 }
+
+const STAGE_TITLES: Partial<Record<ProvisionStage, string>> = {
+  building: 'Building the firmware per role (host build, menuconfig values from this run)',
+  flashing: 'Flashing every board in parallel (compressed, verified by MD5)',
+  monitoring: 'Monitoring every board',
+  following: 'Following the provisioning',
+  succeeded: 'Provisioned: every initiator joined the Wi-Fi',
+  failed: 'Provisioning failed',
+};
+
+const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 function intArg(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;

@@ -50,6 +50,9 @@ export interface ProvisionRequest {
   readonly pairKey: string;
   /** How long to follow the logs for every initiator's IP. Default 90 s. */
   readonly followTimeoutMs?: number;
+  /** Responder beacon window and initiator scan timeout baked into the firmware (default: its Kconfig defaults). */
+  readonly beaconWindowS?: number;
+  readonly scanTimeoutS?: number;
 }
 
 export interface ProvisionResult {
@@ -142,7 +145,16 @@ export class ProvisionWorkflow implements Disposable {
     const r = this.request;
     const responder = role === 'responder';
     // Only the responder holds credentials: an initiator's image carries none.
-    return { role, security: r.security, ssid: responder ? r.ssid : '', password: responder ? r.password : '', channel: responder ? r.channel : 0, pairKey: r.pairKey };
+    return {
+      role,
+      security: r.security,
+      ssid: responder ? r.ssid : '',
+      password: responder ? r.password : '',
+      channel: responder ? r.channel : 0,
+      pairKey: r.pairKey,
+      ...(r.beaconWindowS !== undefined ? { beaconWindowS: r.beaconWindowS } : {}),
+      ...(r.scanTimeoutS !== undefined ? { scanTimeoutS: r.scanTimeoutS } : {}),
+    };
   }
 
   private async follow(boards: Map<string, FollowedBoard>, signal: AbortSignal): Promise<ProvisionResult> {
