@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import type { Disposable } from '../core/common/disposable';
-import { isProvisionError } from '../core/common/errors';
+import { isProvisionError, ProvisionError } from '../core/common/errors';
 import { LineSplitter } from '../core/monitor/line-splitter';
+import { checkControlArgs } from './control-args';
 import { CONTROL_OPS, controlFileOf, type ControlFile, type ControlOp, type ControlRequest, type ControlResponse } from './control-protocol';
 import type { LabControl } from './lab-types';
 
@@ -82,7 +83,8 @@ export class ControlServer implements Disposable {
       const req = JSON.parse(line) as ControlRequest;
       id = Number(req.id) || 0;
       if (!CONTROL_OPS.includes(req.op)) throw new Error(`unknown operation "${String(req.op)}"`);
-      const result = await this.call(req.op, Array.isArray(req.args) ? req.args : []);
+      if (req.args !== undefined && !Array.isArray(req.args)) throw new ProvisionError('config', `${req.op}: args must be an array.`);
+      const result = await this.call(req.op, checkControlArgs(req.op, req.args ?? []));
       response = { id, ok: true, result };
     } catch (e) {
       response = isProvisionError(e)

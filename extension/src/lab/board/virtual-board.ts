@@ -47,7 +47,7 @@ const USB_RESET_DELAY_MS = 1;
 /** The console baud of the ROM boot messages (40 MHz crystal) and of the app's default console. */
 const BOOT_BAUD = 115200;
 
-export const NO_FAULTS: Readonly<BoardFaults> = { silentBootloader: false, bitErrorRate: 0, dropAfterBytes: 0, heldInReset: false };
+export const NO_FAULTS: Readonly<BoardFaults> = { silentBootloader: false, bitErrorRate: 0, dropAfterBytes: 0, heldInReset: false, corruptFlashWrites: false };
 
 /**
  * A virtual dev board: a chip with a flash file, its UART wired to a USB-UART bridge that a host reaches

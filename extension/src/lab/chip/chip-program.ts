@@ -26,6 +26,11 @@ export interface BoardFaults {
   dropAfterBytes: number;
   /** EN held low: the chip does nothing until released. */
   heldInReset: boolean;
+  /**
+   * Each FLASH_DATA / FLASH_DEFL_DATA block lands in flash with one bit flipped, as a failing flash chip
+   * would do: the MD5 the loader reports then differs from the host's. Optional so older fakes compile.
+   */
+  corruptFlashWrites?: boolean;
 }
 
 /**
