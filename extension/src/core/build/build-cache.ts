@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProvisionError } from '../common/errors';
 
@@ -81,12 +81,18 @@ async function cacheSalt(cacheRoot: string): Promise<Buffer> {
     // Created below.
   }
   const salt = randomBytes(32);
+  // Written aside, then hard-linked into place: link() fails if the name exists, so when two builds
+  // start at once both end up with the first complete salt, never a half-written one.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, salt, { mode: 0o600 });
   try {
-    // 'wx': when two builds start at once, the first writer's salt is the one both use.
-    await writeFile(file, salt, { mode: 0o600, flag: 'wx' });
+    await link(tmp, file);
     return salt;
-  } catch {
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     return readFile(file);
+  } finally {
+    await rm(tmp, { force: true });
   }
 }
 
