@@ -10,6 +10,7 @@ import { registerBoardCommands } from './vscode/commands/board-commands';
 import { registerCredentialCommands } from './vscode/commands/credential-commands';
 import { registerFlashCommands } from './vscode/commands/flash-commands';
 import { registerLabCommands } from './vscode/commands/lab-commands';
+import { registerProvisionCommands } from './vscode/commands/provision-commands';
 import { registerRoleCommands } from './vscode/commands/role-commands';
 import { setUpDiscovery } from './vscode/discovery-setup';
 import { LabController } from './vscode/lab-controller';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerCredentialCommands(ctx),
     lab,
     ...registerLabCommands(ctx, lab),
+    ...registerProvisionCommands(ctx, lab, { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath }),
     // Last, so the lab and monitors can still log while they shut down.
     log,
   );

@@ -158,6 +158,21 @@ export class Lab implements LabControl, Disposable {
     this.air.moveIntoRange(formatMac(this.board(index).mac));
   }
 
+  /**
+   * Replaces the access point (SSID, password, channel, security): the lab's AP stands for the user's
+   * network, so Provision Pair sets it to the configured credentials before a run. Leases start afresh.
+   */
+  setAccessPoint(config: AccessPointConfig): void {
+    const next = new AccessPoint(config);
+    this.accessPoint = next;
+    this.accessPointConfig = config;
+  }
+
+  /** The access point's SSID and channel (not its password). */
+  get accessPointInfo(): { ssid: string; channel: number } {
+    return { ssid: this.accessPointConfig.ssid, channel: this.accessPointConfig.channel };
+  }
+
   async setChannel(channel: number): Promise<void> {
     const config = { ...this.accessPointConfig, channel, bssid: this.accessPoint.bssid };
     try {

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Board } from '../core/boards/board';
+import { PAIR_KEY_SECRET, resolveWifiCredentials } from '../core/config/credentials';
+import { ProvisionError } from '../core/common/errors';
+import { HostFirmwareBuilder, IdfFirmwareBuilder, type FirmwareBuilder } from '../core/build/firmware-builder';
+import { flashBoards } from '../core/flash/flash-boards';
+import { chipKey } from '../core/flash/flash-plan';
+import { identifyBoard } from '../core/flash/identify';
+import { ProvisionWorkflow, type ProvisionBoard, type ProvisionResult } from '../core/provision/provision-workflow';
+import { sessionMonitor } from '../core/provision/session-monitor';
+import { boardLabel } from './board-tree';
+import type { CommandContext } from './command-context';
+import type { LabController } from './lab-controller';
+
+/** Where Provision Pair finds the firmware and keeps its builds (never in the workspace: they hold secrets). */
+export interface ProvisionPlaces {
+  /** The extension's own folder (holds firmware/ in a checkout). */
+  readonly extensionPath: string;
+  /** Global storage: build cache. */
+  readonly storagePath: string;
+}
+
+/**
+ * One Provision Pair / Fleet run from the editor: credentials from the secret store (or settings.json,
+ * with a warning), a pair key (made and stored on first use), chips identified where unknown, the
+ * virtual lab's access point set to the configured network, then the workflow with a progress
+ * notification, a monitor terminal per board, and the tree following each board.
+ */
+export async function runProvisioning(ctx: CommandContext, lab: LabController, places: ProvisionPlaces, responder: Board, initiators: readonly Board[]): Promise<ProvisionResult> {
+  const settings = ctx.settings();
+  const creds = await resolveWifiCredentials(settings, ctx.secrets);
+  if (creds.warning) void vscode.window.showWarningMessage(`ESP-NOW: ${creds.warning}`, 'Set Wi-Fi Password').then((c) => c && vscode.commands.executeCommand('espnow.setWifiPassword'));
+  const pairKey = await pairKeyFor(ctx);
+  const chosen = [responder, ...initiators];
+
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ESP-NOW', cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      progress.report({ message: 'identifying boards…' });
+      const boards = await Promise.all(chosen.map(async (b, i) => toProvisionBoard(ctx, b, i === 0 ? 'responder' : 'initiator', initiators.length, i)));
+      if (chosen.some((b) => b.port.source === 'virtual')) syncLabAccessPoint(lab, creds.ssid, creds.password, settings.wifiChannel);
+      const builders = buildersFor(places, settings.idfPath);
+      const workflow = new ProvisionWorkflow(
+        { boards, ssid: creds.ssid, password: creds.password, channel: settings.wifiChannel, security: settings.security, pairKey },
+        {
+          build: async (b, config, signal) => {
+            const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.host() : builders.idf();
+            const r = await builder.build(b.target, config, { signal, onOutput: (l) => ctx.log.trace(`build ${b.role}/${b.target}: ${l}`) });
+            ctx.log.info(`${b.role} firmware for ${b.target}: ${r.cached ? 'cached build' : 'built'} in ${r.buildDir}`);
+            return r;
+          },
+          flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter: ctx.arbiter, baud: settings.flashBaud, signal, onProgress, log: (l) => ctx.log.info(l) }),
+          monitor: async (b) => sessionMonitor(ctx.monitors.show(chosen.find((c) => c.port.path === b.path)!, true), false),
+        },
+      );
+      let reported = 0;
+      workflow.onDidChangeStage(({ stage, detail }) => {
+        ctx.log.info(`provisioning: ${stage}: ${detail}`);
+        if (stage === 'flashing') reported = 0;
+        progress.report({ message: `${detail}…` });
+      });
+      workflow.onDidFlashProgress(({ overall, changed }) => {
+        const pct = overall.bytesTotal ? (100 * overall.bytesWritten) / overall.bytesTotal : 0;
+        progress.report({ increment: Math.max(0, pct - reported) / 2, message: `flashing: ${changed.board} ${changed.phase}` });
+        reported = pct;
+        const board = chosen.find((c) => boards.find((b) => b.path === c.port.path)?.name === changed.board);
+        if (board) ctx.registry.setActivity(board.port.path, { kind: 'flashing', percent: changed.bytesTotal ? (100 * changed.bytesWritten) / changed.bytesTotal : undefined });
+      });
+      try {
+        return await workflow.run(abort.signal);
+      } finally {
+        workflow.dispose();
+      }
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+async function toProvisionBoard(ctx: CommandContext, b: Board, role: 'responder' | 'initiator', initiatorCount: number, index: number): Promise<ProvisionBoard> {
+  let chip = b.chipInfo?.chip ?? b.port.chipHint;
+  if (!chip) {
+    // The build is per chip: ask the bootloader once; the result is cached for next time.
+    const r = await identifyBoard(b.port.path, { arbiter: ctx.arbiter });
+    await ctx.registry.setChipInfo(b.port.path, r.chipInfo);
+    chip = r.chipInfo.chip;
+  }
+  const name = role === 'responder' ? 'responder' : initiatorCount === 1 ? 'initiator' : `initiator ${index}`;
+  return { path: b.port.path, name: `${name} (${boardLabel(b)})`, role, target: chipKey(chip) };
+}
+
+/** The pair key lives in the secret store; the first secure run makes one, so users need not. */
+async function pairKeyFor(ctx: CommandContext): Promise<string> {
+  const stored = await ctx.secrets.get(PAIR_KEY_SECRET);
+  if (stored) {
+    if (!/^[0-9a-fA-F]{64}$/.test(stored)) throw new ProvisionError('config', 'The stored pair key is not 64 hex digits.', undefined, 'Clear it from the secret store to have a new one made.');
+    return stored;
+  }
+  const key = randomBytes(32).toString('hex');
+  await ctx.secrets.store(PAIR_KEY_SECRET, key);
+  ctx.log.info('made a new pair key and stored it in secret storage');
+  return key;
+}
+
+/** The virtual lab's access point stands for the user's network: same SSID and password. */
+function syncLabAccessPoint(lab: LabController, ssid: string, password: string, channel: number): void {
+  const current = lab.current;
+  if (!current) return;
+  current.setAccessPoint({ ssid, password, channel: channel || current.accessPointInfo.channel, security: password ? 'wpa2-psk' : 'open' });
+}
+
+function buildersFor(places: ProvisionPlaces, idfPath: string): { host(): FirmwareBuilder; idf(): FirmwareBuilder } {
+  const workspaceFirmware = vscode.workspace.workspaceFolders?.map((f) => join(f.uri.fsPath, 'firmware')).find((d) => existsSync(join(d, 'main', 'Kconfig.projbuild')));
+  const firmwareDir = workspaceFirmware ?? join(places.extensionPath, 'firmware');
+  const cacheRoot = join(places.storagePath, 'builds');
+  return {
+    host: () => new HostFirmwareBuilder({ repoRoot: join(firmwareDir, '..'), cacheRoot }),
+    idf: () => new IdfFirmwareBuilder({ idfPath: idfPath || undefined, firmwareDir, cacheRoot }),
+  };
+}

@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ProvisionResult } from '../../../extension/src/core/provision/provision-workflow';
+import { api, until } from './helpers';
+
+/**
+ * Provision Pair on the virtual lab, from the command, in the real extension host: the whole mission
+ * (build per role, flash both, monitor both, follow to the initiator's IP), and the tree's states.
+ */
+describe('Provision Pair on virtual boards', function () {
+  this.timeout(120_000);
+  const config = () => vscode.workspace.getConfiguration('espnow');
+
+  before(async () => {
+    await config().update('wifi.ssid', 'home-net', vscode.ConfigurationTarget.Workspace);
+    // The discouraged settings.json password: it must still work (with a warning).
+    await config().update('wifi.password', 'correct horse 42', vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('espnow.lab.stop');
+    await config().update('wifi.ssid', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('wifi.password', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('takes the initiator from plugged in to an IP address, and the tree says so', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('espnow.lab.start', 2);
+    const virtual = () => a.boards.list().filter((b) => b.port.source === 'virtual');
+    await until('two virtual boards', () => virtual().length === 2 || undefined, a.boards.onDidChange, 20_000);
+    const [r, i] = virtual();
+    await vscode.commands.executeCommand('espnow.setRoleResponder', r.port.path);
+    await vscode.commands.executeCommand('espnow.setRoleInitiator', i.port.path);
+    assert.match(a.statusBar.text, /→/, 'the status bar shows the pair');
+
+    const result = (await vscode.commands.executeCommand('espnow.provisionPair')) as ProvisionResult | undefined;
+    assert.ok(result, 'Provision Pair returned its result');
+    assert.equal(result.outcome, 'succeeded', result.reasons.join('\n'));
+    const ips = [...result.ips.values()];
+    assert.equal(ips.length, 1);
+    assert.match(ips[0], /^192\.168\.4\.\d+$/);
+    assert.deepEqual(a.boards.find(i.port.path)?.activity, { kind: 'provisioned', ip: ips[0] });
+    assert.ok(a.monitors.sessionOf(r.port.path) && a.monitors.sessionOf(i.port.path), 'a monitor terminal per board');
+  });
+});
