@@ -15,7 +15,7 @@ let baseline: string[];
 
 before(async () => {
   baseline = process.getActiveResourcesInfo();
-  lab = await startFlashLab(['esp32s3', 'esp32s3', 'esp32c3', 'esp32s3', 'esp32s3']);
+  lab = await startFlashLab(['esp32s3', 'esp32s3', 'esp32c3', 'esp32s3', 'esp32s3', 'esp32s3']);
   plan = await readFlashPlan(makeBuildDir({ chip: null, appSize: 192 * 1024, seed: 7 }));
 });
 
@@ -111,4 +111,16 @@ test('cancel mid-write: reported cancelled, the board stays in the bootloader, a
   assert.equal((await lab.lab.listBoards())[4].state, 'download', 'the lab agrees: the board waits in its bootloader');
   const finish = await flashBoard({ path: lab.urls[4], plan: other, label: 'board 5' });
   assert.equal(finish.outcome, 'flashed', finish.error?.describe());
+});
+
+test('flash that corrupts every written block: a checksum error naming the board, left in the bootloader; a retry succeeds', async () => {
+  await lab.lab.setFaults(6, { corruptFlashWrites: true });
+  const r = await flash(6);
+  assertFailedWithoutSuccess(r, ['checksum'], /^board 6: .* does not match after writing \(MD5 /);
+  assert.equal(r.boardState, 'bootloader');
+  assert.ok(r.regionsWritten.length > 0, 'the blocks were written; only the verify found them wrong');
+  await lab.lab.setFaults(6, { corruptFlashWrites: false });
+  const retry = await flash(6);
+  assert.equal(retry.outcome, 'flashed', retry.error?.describe());
+  await assertHoldsPlan(6);
 });

@@ -14,6 +14,7 @@ function begin(core: LoaderCore, req: Request, compressed: boolean): Reply {
     core.mode,
     { size: readU32(req.data, 0), blocks: readU32(req.data, 4), blockSize: readU32(req.data, 8), offset: readU32(req.data, 12) },
     compressed,
+    core.ctx.faults,
   );
   const error = op.start();
   if (error) {

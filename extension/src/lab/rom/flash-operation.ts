@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import type { FlashStore } from '../chip/chip-program';
+import type { BoardFaults, FlashStore } from '../chip/chip-program';
 import type { LoaderError, LoaderMode } from './protocol';
 
 /** SPI flash erase granularity. */
@@ -38,6 +38,8 @@ export class FlashOperation {
     private readonly mode: LoaderMode,
     readonly begin: FlashBegin,
     compressed: boolean,
+    /** The board's live faults (read at every write, so switching one applies to the next block). */
+    private readonly faults?: Readonly<BoardFaults>,
   ) {
     this.remaining = begin.size;
     this.writeOffset = begin.offset;
@@ -66,7 +68,14 @@ export class FlashOperation {
     if (this.writeOffset + n > this.flash.size) return { error: 'flash-write', written: 0 };
     const erased = this.ensureErasedTo(this.writeOffset + n);
     if (erased) return { error: erased, written: 0 };
-    this.flash.write(this.writeOffset, data.subarray(0, n));
+    let bytes = data.subarray(0, n);
+    if (this.faults?.corruptFlashWrites) {
+      // One flipped bit per block: the block's own checksum was fine on the wire, so only the MD5 the
+      // host asks for after writing can tell, which is the path this fault exists to exercise.
+      bytes = bytes.slice();
+      bytes[0] ^= 0x01;
+    }
+    this.flash.write(this.writeOffset, bytes);
     this.writeOffset += n;
     this.remaining = Math.max(0, this.remaining - n);
     return { written: n };
