@@ -7,6 +7,7 @@ import { PortArbiter } from './core/serial/port-arbiter';
 import { BoardTreeProvider } from './vscode/board-tree';
 import { reportError, type CommandContext } from './vscode/command-context';
 import { registerBoardCommands } from './vscode/commands/board-commands';
+import { registerBuildCommands } from './vscode/commands/build-commands';
 import { registerCredentialCommands } from './vscode/commands/credential-commands';
 import { registerFlashCommands } from './vscode/commands/flash-commands';
 import { registerLabCommands } from './vscode/commands/lab-commands';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors };
 
   const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log);
+  const places = { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath };
   const tree = new BoardTreeProvider(registry);
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
   const statusBar = new PairStatusBar(registry);
@@ -57,7 +59,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerCredentialCommands(ctx),
     lab,
     ...registerLabCommands(ctx, lab),
-    ...registerProvisionCommands(ctx, lab, { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath }),
+    ...registerProvisionCommands(ctx, lab, places),
+    ...registerBuildCommands(ctx, places),
     // Last, so the lab and monitors can still log while they shut down.
     log,
   );

@@ -57,10 +57,3 @@ export async function boardArgument(ctx: CommandContext, arg: unknown, purpose: 
   );
   return pick?.board;
 }
-
-/** Says clearly that a stage is not in this version yet: no command is a silent no-op. */
-export function notBuiltYet(ctx: CommandContext, command: string, detail: string): void {
-  const text = `${command} is not available in this version yet: ${detail}`;
-  ctx.log.warn(text);
-  void vscode.window.showWarningMessage(`ESP-NOW: ${text}`);
-}

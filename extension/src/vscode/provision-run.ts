@@ -94,7 +94,7 @@ async function toProvisionBoard(ctx: CommandContext, b: Board, role: 'responder'
 }
 
 /** The pair key lives in the secret store; the first secure run makes one, so users need not. */
-async function pairKeyFor(ctx: CommandContext): Promise<string> {
+export async function pairKeyFor(ctx: CommandContext): Promise<string> {
   const stored = await ctx.secrets.get(PAIR_KEY_SECRET);
   if (stored) {
     if (!/^[0-9a-fA-F]{64}$/.test(stored)) throw new ProvisionError('config', 'The stored pair key is not 64 hex digits.', undefined, 'Clear it from the secret store to have a new one made.');
@@ -113,7 +113,7 @@ function syncLabAccessPoint(lab: LabController, ssid: string, password: string, 
   current.setAccessPoint({ ssid, password, channel: channel || current.accessPointInfo.channel, security: password ? 'wpa2-psk' : 'open' });
 }
 
-function buildersFor(places: ProvisionPlaces, idfPath: string): { host(): FirmwareBuilder; idf(): FirmwareBuilder } {
+export function buildersFor(places: ProvisionPlaces, idfPath: string): { host(): FirmwareBuilder; idf(): FirmwareBuilder } {
   const workspaceFirmware = vscode.workspace.workspaceFolders?.map((f) => join(f.uri.fsPath, 'firmware')).find((d) => existsSync(join(d, 'main', 'Kconfig.projbuild')));
   const firmwareDir = workspaceFirmware ?? join(places.extensionPath, 'firmware');
   const cacheRoot = join(places.storagePath, 'builds');

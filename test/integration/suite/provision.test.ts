@@ -23,6 +23,19 @@ describe('Provision Pair on virtual boards', function () {
     await config().update('wifi.password', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
+  it('builds firmware for a role and chip, then finds it in the build cache', async () => {
+    type Built = { buildDir: string; cached: boolean };
+    const first = (await vscode.commands.executeCommand('espnow.buildFirmware', 'initiator', 'esp32c3', 'host')) as Built;
+    assert.ok(first?.buildDir, 'Build Firmware returned its build');
+    const args = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(`${first.buildDir}/flasher_args.json`))).toString()) as { extra_esptool_args: { chip: string } };
+    assert.equal(args.extra_esptool_args.chip, 'esp32c3');
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    assert.ok(!first.buildDir.startsWith(folder), 'builds (they hold secrets) stay out of the workspace');
+    const again = (await vscode.commands.executeCommand('espnow.buildFirmware', 'initiator', 'esp32c3', 'host')) as Built;
+    assert.equal(again.cached, true);
+    assert.equal(again.buildDir, first.buildDir);
+  });
+
   it('takes the initiator from plugged in to an IP address, and the tree says so', async () => {
     const a = await api();
     await vscode.commands.executeCommand('espnow.lab.start', 2);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { boardArgument, notBuiltYet, registerCommand, type CommandContext } from '../command-context';
+import { boardArgument, registerCommand, type CommandContext } from '../command-context';
 
-/** Commands about boards and the workflow. Stages that are not built yet say so, naming what is missing. */
+/** Refresh Boards and Open Monitor. */
 export function registerBoardCommands(ctx: CommandContext): vscode.Disposable[] {
   return [
     registerCommand(ctx, 'espnow.refreshBoards', async () => {
@@ -14,6 +14,5 @@ export function registerBoardCommands(ctx: CommandContext): vscode.Disposable[] 
       const board = await boardArgument(ctx, arg, 'Open monitor');
       if (board) ctx.monitors.show(board);
     }),
-    registerCommand(ctx, 'espnow.buildFirmware', () => notBuiltYet(ctx, 'Build Firmware', 'building firmware/ per role with idf.py comes with the build stage.')),
   ];
 }

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import type { FirmwareRole } from '../../core/build/sdkconfig';
+import { resolveWifiCredentials } from '../../core/config/credentials';
+import { registerCommand, type CommandContext } from '../command-context';
+import { buildersFor, pairKeyFor, type ProvisionPlaces } from '../provision-run';
+
+const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
+
+/**
+ * Build Firmware: one role for one chip with the configured credentials, by ESP-IDF (real boards) or the
+ * host build (virtual boards), into the build cache outside the workspace; then offers to flash it.
+ */
+export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlaces): vscode.Disposable[] {
+  return [
+    registerCommand(ctx, 'espnow.buildFirmware', async (roleArg?: unknown, targetArg?: unknown, kindArg?: unknown) => {
+      const role = (roleArg as FirmwareRole | undefined) ?? (await pick('Role', [
+        { label: 'responder', detail: 'holds the Wi-Fi credentials and beacons' },
+        { label: 'initiator', detail: 'the new device that asks for them' },
+      ]));
+      if (!role) return undefined;
+      const target = (targetArg as string | undefined) ?? (await pick('Chip', TARGETS.map((t) => ({ label: t }))));
+      if (!target) return undefined;
+      const kind = (kindArg as 'idf' | 'host' | undefined) ?? (await pick('Build for', [
+        { label: 'idf', description: 'real boards', detail: 'ESP-IDF (espnow.idfPath or $IDF_PATH)' },
+        { label: 'host', description: 'virtual boards', detail: "the firmware's host build for the virtual lab" },
+      ]));
+      if (!kind) return undefined;
+
+      const settings = ctx.settings();
+      const creds = await resolveWifiCredentials(settings, ctx.secrets);
+      const responder = role === 'responder';
+      const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password: responder ? creds.password : '', channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyFor(ctx) };
+      const builders = buildersFor(places, settings.idfPath);
+      const builder = kind === 'idf' ? builders.idf() : builders.host();
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${role} for ${target}`, cancellable: true }, (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        return builder.build(target, config, { signal: abort.signal, onOutput: (l) => (ctx.log.trace(`build: ${l}`), progress.report({ message: l.slice(0, 80) })) });
+      });
+      ctx.log.info(`${role} for ${target} (${kind}): ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}: ${result.buildDir}`);
+      void vscode.window.showInformationMessage(`ESP-NOW: ${role} firmware for ${target} ${result.cached ? 'is in the build cache' : 'built'}.`, 'Flash Board').then((c) => c && vscode.commands.executeCommand('espnow.flashBoard', undefined, result.buildDir));
+      return result;
+    }),
+  ];
+}
+
+async function pick(title: string, items: vscode.QuickPickItem[]): Promise<string | undefined> {
+  return (await vscode.window.showQuickPick(items, { title: `ESP-NOW: Build Firmware: ${title}` }))?.label;
+}
