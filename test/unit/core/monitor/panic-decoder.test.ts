@@ -72,9 +72,9 @@ test('the board decoder says what is missing: ELF or toolchain', async () => {
   await assert.rejects(backtraceDecoderFor(() => 'esp32', () => '/nonexistent/app.elf')(frames), /ELF \/nonexistent\/app\.elf is missing/);
   await assert.rejects(backtraceDecoderFor(() => 'ESP32-S3', () => __filename, () => undefined)(frames), /no addr2line for ESP32-S3/);
   // The chip and ELF are read when the panic comes, not when the monitor opened.
-  let elf: string | undefined;
-  const decoder = backtraceDecoderFor(() => 'esp32', () => elf, () => undefined);
+  const flashed: { elf?: string } = {};
+  const decoder = backtraceDecoderFor(() => 'esp32', () => flashed.elf, () => undefined);
   await assert.rejects(decoder(frames), /no ELF known/);
-  elf = __filename;
+  flashed.elf = __filename;
   await assert.rejects(decoder(frames), /no addr2line for esp32/);
 });
