@@ -4,6 +4,7 @@ import { labPrograms } from '../lab/lab-programs';
 import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
 import { DEMO_USAGE, runDemoCommand } from './commands/demo';
 import { LAB_USAGE, runLabCommand } from './commands/lab';
+import { PROVISION_USAGE, runProvisionCommand } from './commands/provision';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   identify: { usage: IDENTIFY_USAGE, run: (a, io) => runIdentifyCommand(a, io) },
   flash: { usage: FLASH_USAGE, run: (a, io) => runFlashCommand(a, io) },
   demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io) },
+  provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io) },
   lab: { usage: LAB_USAGE, run: (a, io) => runLabCommand(a, io, { programs: labPrograms }) },
 };
 

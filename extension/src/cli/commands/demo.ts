@@ -16,6 +16,7 @@ import type { ChipKind } from '../../lab/chip/chip-program';
 import { Lab } from '../../lab/lab';
 import { labPrograms } from '../../lab/lab-programs';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { printTagged, secs } from '../board-output';
 import { FlashProgressView, terminalFor } from '../flash-progress-view';
 
 export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
@@ -115,8 +116,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
         flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
         monitor: async (b) => {
           const s = new MonitorSession({ path: b.path, baudRate: 115200, arbiter, openLink: openSerialLink, pipeline: { redactor, role: b.role } });
-          const tag = `\x1b[${b.role === 'responder' ? 35 : 36}m${b.name.padEnd(12)}\x1b[0m│ `;
-          if (!flags.has('quiet')) s.pipeline.onDidRender((text) => io.out(text.replace(/\r\n$/, '').split('\r\n').map((l) => tag + l).join('\n')));
+          if (!flags.has('quiet')) printTagged(s, b.name, b.role, io);
           await s.start();
           return sessionMonitor(s, true);
         },
@@ -165,7 +165,6 @@ const STAGE_TITLES: Partial<Record<ProvisionStage, string>> = {
   failed: 'Provisioning failed',
 };
 
-const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 function intArg(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;

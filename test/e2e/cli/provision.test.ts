@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProvisionCommand } from '../../../extension/src/cli/commands/provision';
+import { Lab } from '../../../extension/src/lab/lab';
+import { labPrograms } from '../../../extension/src/lab/lab-programs';
+import { assertNothingLeft } from '../../support/lab/link-client';
+
+const FIRMWARE = join(__dirname, '..', '..', '..', 'firmware');
+const PASSWORD = 'rig password 77';
+const KEY = '0f'.repeat(32);
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
+}
+
+test('espnow-prov provision takes a rig of lab boards to an IP, and no secret reaches the output', { timeout: 120_000 }, async () => {
+  const baseline = process.getActiveResourcesInfo();
+  const dir = mkdtempSync(join(tmpdir(), 'cli-provision-'));
+  const lab = await Lab.start({ stateDir: join(dir, 'lab'), boards: [{ chip: 'esp32c3' }, { chip: 'esp32' }, { chip: 'esp32s3' }], programs: labPrograms, accessPoint: { ssid: 'rig-net', password: PASSWORD, channel: 11, security: 'wpa2-psk' } });
+  const { io, out, err } = capture();
+  try {
+    const [r, i1, i2] = lab.boardList.map((b) => b.url);
+    const code = await runProvisionCommand(
+      ['--responder', r, '--initiator', i1, '--initiator', i2, '--ssid', 'rig-net', '--builder', 'host', '--firmware', FIRMWARE, '--build-cache', join(dir, 'cache'), '--timeout', '60'],
+      io,
+      { env: { ESPNOW_WIFI_PASSWORD: PASSWORD, ESPNOW_PAIR_KEY: KEY } },
+    );
+    const text = [...out, ...err].join('\n');
+    assert.equal(code, 0, text);
+    assert.match(text, /responder +ESP32-C3/);
+    assert.match(text, /initiator 1 +IP 192\.168\.4\.\d+/);
+    assert.match(text, /initiator 2 +IP 192\.168\.4\.\d+/);
+    assert.match(text, /PROV_EVT: credentials_sent/, 'the monitors were followed');
+    for (const secret of [PASSWORD, KEY]) assert.ok(!text.includes(secret), `${secret} reached the output`);
+  } finally {
+    lab.dispose();
+  }
+  await assertNothingLeft(baseline, 3000);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('espnow-prov provision names what is missing', async () => {
+  const { io } = capture();
+  await assert.rejects(runProvisionCommand(['--initiator', 'x', '--ssid', 's'], io, { env: {} }), /--responder PORT is required/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--ssid', 's'], io, { env: {} }), /At least one --initiator/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b'], io, { env: {} }), /--ssid is required/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { env: {} }), /ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode \(it is not set\)/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { env: { ESPNOW_WIFI_PASSWORD: 'short', ESPNOW_PAIR_KEY: KEY } }), /ESPNOW_WIFI_PASSWORD has 5 characters/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's', '--builder', 'make'], io, { env: {} }), /--builder "make" must be idf or host/);
+});
