@@ -1,23 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ProvisionError } from '../../core/common/errors';
 import { buildHostFirmware } from '../../core/build/host-build';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
-import { MonitorSession } from '../../core/monitor/monitor-session';
 import { Redactor } from '../../core/monitor/redactor';
 import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/provision-workflow';
-import { sessionMonitor } from '../../core/provision/session-monitor';
-import { openSerialLink } from '../../core/serial/link-factory';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { ChipKind } from '../../lab/chip/chip-program';
 import { Lab } from '../../lab/lab';
+import { findRepoRoot } from '../../lab/boot/host-runner';
 import { labPrograms } from '../../lab/lab-programs';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
-import { printTagged, secs } from '../board-output';
-import { FlashProgressView, terminalFor } from '../flash-progress-view';
+import { cliMonitors, showFlashProgress } from '../workflow-output';
+import { secs } from '../board-output';
 
 export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
   The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
@@ -66,7 +64,6 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     { kind: 'pair-key', value: pairKey },
   ]);
   const arbiter = new PortArbiter();
-  const sessions: MonitorSession[] = [];
   let lab: Lab | undefined;
   // Without handlers a Ctrl+C ends the process on the spot, skipping `finally` and leaving the secrets
   // on disk. With them the run stops at its next step boundary and cleans up. A step under way (a build,
@@ -94,6 +91,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     stopIfInterrupted();
 
     const repoRoot = findRepoRoot();
+    if (!repoRoot) throw new ProvisionError('build', 'The firmware sources (firmware/host) are not found next to this CLI.', undefined, 'Run the demo from a checkout of the project: npm run demo.');
     const workflow = new ProvisionWorkflow(
       {
         boards: boards.map((b) => ({ path: b.url, name: b.name, role: b.role, target: b.chip })),
@@ -114,18 +112,11 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
           return { buildDir, cached: false };
         },
         flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
-        monitor: async (b) => {
-          const s = new MonitorSession({ path: b.path, baudRate: 115200, arbiter, openLink: openSerialLink, pipeline: { redactor, role: b.role } });
-          if (!flags.has('quiet')) printTagged(s, b.name, b.role, io);
-          await s.start();
-          return sessionMonitor(s, true);
-        },
+        monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),
       },
     );
-    const view = new FlashProgressView(io, terminalFor(io));
-    workflow.onDidFlashProgress(({ overall, changed }) => view.update(overall, changed));
+    showFlashProgress(workflow, io);
     workflow.onDidChangeStage(({ stage, detail }) => {
-      if (stage === 'monitoring') view.finish();
       const title = STAGE_TITLES[stage];
       if (title) step(stage === 'building' ? `${title}: ${detail.replace(/^building the firmware for /, '')}` : title);
     });
@@ -146,7 +137,6 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     io.err('Interrupted: stopping the lab and removing this run\'s files.');
     return INTERRUPTED_EXIT;
   } finally {
-    for (const s of sessions) s.dispose();
     lab?.dispose();
     // The lab's firmware processes exit on SIGTERM; give them a moment before removing their folder.
     await new Promise((r) => setTimeout(r, 600));
@@ -171,14 +161,4 @@ function intArg(text: string | undefined, name: string, fallback: number, min: n
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max) throw new CliUsageError(`${name} "${text}" must be a whole number from ${min} to ${max}.`);
   return n;
-}
-
-/** The checkout this CLI runs from (dist/cli.js or extension/src/cli/...): the folder holding firmware/. */
-function findRepoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
-      if (existsSync(join(dir, 'firmware', 'host', 'pack-image.mjs'))) return dir;
-    }
-  }
-  throw new ProvisionError('build', 'The firmware sources (firmware/host) are not found next to this CLI.', undefined, 'Run the demo from a checkout of the project: npm run demo.');
 }

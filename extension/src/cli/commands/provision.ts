@@ -7,15 +7,12 @@ import type { SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
-import { MonitorSession } from '../../core/monitor/monitor-session';
 import { Redactor } from '../../core/monitor/redactor';
 import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/provision-workflow';
-import { sessionMonitor } from '../../core/provision/session-monitor';
-import { openSerialLink } from '../../core/serial/link-factory';
 import { PortArbiter } from '../../core/serial/port-arbiter';
-import { printTagged, secs } from '../board-output';
+import { secs } from '../board-output';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
-import { FlashProgressView, terminalFor } from '../flash-progress-view';
+import { cliMonitors, showFlashProgress } from '../workflow-output';
 
 export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID
     [--security secure|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|host] [--idf-path DIR]
@@ -87,18 +84,11 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     {
       build: (b, config, signal) => builder.build(b.target, config, { signal }),
       flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud, signal, onProgress }),
-      monitor: async (b) => {
-        const s = new MonitorSession({ path: b.path, baudRate: 115200, arbiter, openLink: openSerialLink, pipeline: { redactor, role: b.role } });
-        if (!flags.has('quiet')) printTagged(s, b.name, b.role, io);
-        await s.start();
-        return sessionMonitor(s, true);
-      },
+      monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),
     },
   );
-  const view = new FlashProgressView(io, terminalFor(io));
-  workflow.onDidFlashProgress(({ overall, changed }) => view.update(overall, changed));
+  showFlashProgress(workflow, io);
   workflow.onDidChangeStage(({ stage, detail }) => {
-    if (stage === 'monitoring') view.finish();
     if (stage !== 'failed' && stage !== 'succeeded') io.out(`${stage}: ${detail}`);
   });
   const interrupt = new AbortController();

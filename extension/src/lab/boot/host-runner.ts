@@ -10,20 +10,24 @@ export const KILL_GRACE_MS = 500;
 const HOST_PROGRAM_IN_REPO = join('firmware', 'host', 'build', 'espnow_prov_host');
 
 /**
- * `<repo>/firmware/host/build/espnow_prov_host`. The repository root is found by walking up from this
- * file, so it works from the sources (tsx), from the webpack bundle in dist/ and from the current folder.
+ * The checkout holding `firmware/host`, found by walking up from this file and then from the current
+ * folder, so it works from the sources (tsx), from the webpack bundle in dist/ and from a shell in the
+ * repository. Undefined outside a checkout (an installed VSIX ships no firmware sources).
  */
-export function defaultHostProgram(): string {
+export function findRepoRoot(): string | undefined {
   for (const start of [__dirname, process.cwd()]) {
-    let dir = resolve(start);
-    for (;;) {
-      if (existsSync(join(dir, 'firmware', 'host'))) return join(dir, HOST_PROGRAM_IN_REPO);
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, 'firmware', 'host'))) return dir;
+      if (dirname(dir) === dir) break;
     }
   }
-  return resolve(HOST_PROGRAM_IN_REPO);
+  return undefined;
+}
+
+/** `<repo>/firmware/host/build/espnow_prov_host` (relative to the current folder outside a checkout). */
+export function defaultHostProgram(): string {
+  const root = findRepoRoot();
+  return root ? join(root, HOST_PROGRAM_IN_REPO) : resolve(HOST_PROGRAM_IN_REPO);
 }
 
 /** `<state>/run`: where the config files of running host programs live. */
