@@ -107,13 +107,22 @@ export async function runUiTest({ page, url, screenshot, log }) {
 
 async function runFromPalette(page, log, command) {
   await step(log, `run "${command}" from the command palette`, async () => {
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${command}`);
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    // A command that ends by moving focus (Start Virtual Lab focuses the Boards view) can close a palette
+    // opened a moment later, as it would for a person typing that fast: open it again, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('F1');
+        const input = page.locator('.quick-input-widget .quick-input-box input');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${command}`, { timeout: 5_000 });
+        const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first();
+        await row.waitFor({ timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        return;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
+    }
   });
 }
