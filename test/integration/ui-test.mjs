@@ -94,8 +94,14 @@ export async function runUiTest({ page, url, screenshot, log }) {
   });
   await step(log, 'see the monitor terminal open and the board marked as monitored in the tree', async () => {
     // xterm draws on a canvas here, so the terminal's text is not in the DOM; the tree row says it instead.
-    await page.locator('.terminal-wrapper').first().waitFor({ state: 'visible', timeout: 20_000 });
-    await page.locator('.part.sidebar .monaco-list-row[aria-label*="monitoring"]').first().waitFor({ timeout: 20_000 });
+    await page.locator('.terminal-wrapper:visible').first().waitFor({ timeout: 20_000 });
+    // The row of a monitored board shows the monitor's pulse icon; its accessible label says "monitoring".
+    const monitored = page.locator('.part.sidebar .monaco-list-row:has(.codicon-pulse)').first();
+    await monitored.waitFor({ timeout: 20_000 }).catch(async (e) => {
+      const labels = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
+      throw new Error(`${e.message.split('\n')[0]}; tree rows: ${JSON.stringify(labels)}`);
+    });
+    log(`  tree row: "${await monitored.getAttribute('aria-label')}"`);
     // Give the erased board's ROM boot loop a moment to fill the terminal for the picture.
     await page.waitForTimeout(1_500);
   });
