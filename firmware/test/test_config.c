@@ -1,5 +1,5 @@
 /* Config parsing (core helpers and the host's sdkconfig reader), link lines, event value encoding. */
-#include "../host/host_config.h"
+#include "../core/epv_sdkconfig.h"
 #include "../host/host_link.h"
 #include "epv_test.h"
 
@@ -49,7 +49,7 @@ void test_host_config_file(void)
     epv_config_defaults(&c);
     int line = 0;
     const char *why = NULL;
-    CHECK_EQ(host_config_parse(text, strlen(text), &c, &line, &why), EPV_OK);
+    CHECK_EQ(epv_sdkconfig_parse(text, strlen(text), &c, &line, &why), EPV_OK);
     CHECK(c.role == EPV_ROLE_INITIATOR && c.mode == EPV_MODE_ESPRESSIF_54 && c.channel == 11);
     CHECK(c.ssid_len == 12 && !memcmp(c.ssid, "my \"net\" \\ x", 12));
     CHECK(c.password_len == 4 && !memcmp(c.password, "pAss", 4));
@@ -57,7 +57,7 @@ void test_host_config_file(void)
     const char *bad[] = {"CONFIG_ESPNOW_CHANNEL=99\n", "CONFIG_ESPNOW_WIFI_SSID=unquoted\n",
                          "CONFIG_ESPNOW_PAIR_KEY=\"abc\"\n", "garbage line\n", "CONFIG_ESPNOW_WIFI_SSID=\"x\\\"\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        CHECK(host_config_parse(bad[i], strlen(bad[i]), &c, &line, &why) != EPV_OK && line == 1 && why);
+        CHECK(epv_sdkconfig_parse(bad[i], strlen(bad[i]), &c, &line, &why) != EPV_OK && line == 1 && why);
     }
 }
 

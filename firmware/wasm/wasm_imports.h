@@ -1,0 +1,34 @@
+/* What the virtual lab provides to the firmware running as WebAssembly: radio, Wi-Fi, timers, UART, entropy
+ * and the crypto primitives (Node's crypto). Every pointer is an offset into this module's own memory and
+ * every buffer comes with its length. The lab's side is extension/src/lab/wasm/firmware-imports.ts. */
+#ifndef WASM_IMPORTS_H
+#define WASM_IMPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WASM_IMPORT(name) __attribute__((import_module("epv"), import_name(name)))
+
+/** One console line "<level> (<ms>) <tag>: <text>", the lab adds the uptime and the line ending. */
+WASM_IMPORT("log") void wasm_log(int level, const char *tag, size_t tag_len, const char *text, size_t text_len);
+/** One ESP-NOW frame to dest on the current channel; the lab answers with wasm_on_send_done. */
+WASM_IMPORT("send") void wasm_send(const uint8_t *dest, const uint8_t *frame, size_t len);
+WASM_IMPORT("set_channel") void wasm_set_channel(uint32_t channel);
+/** One-shot timer; the lab calls wasm_on_timer(id) when it fires. Restarting replaces it. */
+WASM_IMPORT("timer_start") void wasm_timer_start(uint32_t id, uint32_t ms);
+WASM_IMPORT("timer_stop") void wasm_timer_stop(uint32_t id);
+WASM_IMPORT("wifi_join") void wasm_wifi_join(const uint8_t *ssid, size_t ssid_len, const uint8_t *pw, size_t pw_len);
+/** Cryptographically strong random bytes; the lab traps rather than return predictable ones. */
+WASM_IMPORT("random") void wasm_random(uint8_t *out, size_t len);
+
+/* Crypto (epv_crypto.h): return 0 on success, 1 when an AEAD tag does not verify, -1 on any other error. */
+WASM_IMPORT("hmac_sha256")
+int wasm_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len, uint8_t *out);
+WASM_IMPORT("aead_seal")
+int wasm_aead_seal(const uint8_t *key, const uint8_t *nonce, const uint8_t *ad, size_t ad_len, const uint8_t *pt,
+                   size_t len, uint8_t *ct, uint8_t *tag);
+WASM_IMPORT("aead_open")
+int wasm_aead_open(const uint8_t *key, const uint8_t *nonce, const uint8_t *ad, size_t ad_len, const uint8_t *ct,
+                   size_t len, uint8_t *pt, const uint8_t *tag);
+
+#endif

@@ -1,0 +1,158 @@
+/* WebAssembly port: the firmware as the virtual lab runs it, in-process, one module instance per board.
+ * The lab calls the exports below for each event (boot, timer, frame, send done, Wi-Fi) and executes
+ * the node's actions through the imports of wasm_imports.h. Inputs travel through the io buffer, whose
+ * layout each export documents; every length is checked against it. The instance is the board's memory,
+ * so the port's state is one static per instance (the core itself has none). */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/epv_crypto.h"
+#include "../core/epv_node.h"
+#include "../core/epv_sdkconfig.h"
+#include "wasm_imports.h"
+
+#define WASM_EXPORT(name) __attribute__((export_name(name)))
+#define IO_CAPACITY (16 * 1024)
+
+typedef enum { BOOT_OK = 0, BOOT_CONFIG_ERROR = 2, BOOT_INVALID_CONFIG = 3, BOOT_BAD_ARGS = 4 } boot_status_t;
+
+typedef struct {
+    epv_node_t node;
+    int running;
+    uint8_t io[IO_CAPACITY];
+} wasm_port_t;
+
+static wasm_port_t port;
+
+static void log_line(char level, const char *tag, const char *text)
+{
+    wasm_log(level, tag, strlen(tag), text, strlen(text));
+}
+
+static void emit(void *ctx, const epv_action_t *a)
+{
+    (void)ctx;
+    switch (a->kind) {
+    case EPV_ACT_SEND:
+        wasm_send(a->u.send.dest, a->u.send.frame, a->u.send.len);
+        break;
+    case EPV_ACT_SET_CHANNEL:
+        wasm_set_channel(a->u.channel);
+        break;
+    case EPV_ACT_TIMER_START:
+        wasm_timer_start((uint32_t)a->u.timer.id, a->u.timer.ms);
+        break;
+    case EPV_ACT_TIMER_STOP:
+        wasm_timer_stop((uint32_t)a->u.timer.id);
+        break;
+    case EPV_ACT_WIFI_JOIN:
+        wasm_wifi_join(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len);
+        break;
+    case EPV_ACT_LOG:
+        log_line(a->u.log.level, a->u.log.tag, a->u.log.text);
+        break;
+    }
+}
+
+static void random_bytes(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    wasm_random(out, len);
+}
+
+/** Where the lab writes each call's input. */
+WASM_EXPORT("epv_io_buffer") uint8_t *epv_io_buffer(void) { return port.io; }
+WASM_EXPORT("epv_io_capacity") uint32_t epv_io_capacity(void) { return IO_CAPACITY; }
+
+/**
+ * Starts the app. io: MAC (6 bytes), then config_len bytes of sdkconfig text. A config the core refuses
+ * is logged ("config error at line N: ..." or "invalid configuration: ...") and the app stops there, as
+ * the ESP-IDF port stops at boot. Returns a boot_status_t.
+ */
+WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len)
+{
+    if (port.running || config_len > IO_CAPACITY - EPV_MAC_LEN) {
+        return BOOT_BAD_ARGS;
+    }
+    log_line('I', "cpu_start", "ESP-NOW provisioning, wasm build " EPV_VERSION);
+    epv_config_t cfg;
+    epv_config_defaults(&cfg);
+    memcpy(cfg.self_mac, port.io, EPV_MAC_LEN);
+    int line_no = 0;
+    const char *why = NULL;
+    char msg[160];
+    epv_status_t st = epv_sdkconfig_parse((const char *)port.io + EPV_MAC_LEN, config_len, &cfg, &line_no, &why);
+    epv_wipe(port.io, sizeof(port.io)); /* held the Wi-Fi password and the pair key */
+    if (st != EPV_OK) {
+        snprintf(msg, sizeof(msg), "config error at line %d: %s", line_no, why ? why : "?");
+        log_line('E', EPV_TAG_PROV, msg);
+        epv_wipe(&cfg, sizeof(cfg));
+        return BOOT_CONFIG_ERROR;
+    }
+    epv_env_t env = {.emit = emit, .emit_ctx = NULL, .random = random_bytes, .random_ctx = NULL};
+    st = epv_node_init(&port.node, &cfg, &env, &why);
+    epv_wipe(&cfg, sizeof(cfg)); /* the node holds its own copy */
+    if (st != EPV_OK) {
+        snprintf(msg, sizeof(msg), "invalid configuration: %s", why ? why : epv_status_str(st));
+        log_line('E', EPV_TAG_PROV, msg);
+        return BOOT_INVALID_CONFIG;
+    }
+    port.running = 1;
+    epv_node_start(&port.node);
+    return BOOT_OK;
+}
+
+WASM_EXPORT("epv_on_timer") void epv_on_timer(uint32_t id)
+{
+    if (port.running && id < EPV_TIMER_COUNT) {
+        epv_node_on_timer(&port.node, (epv_timer_id_t)id);
+    }
+}
+
+/** io: source MAC (6 bytes), then len bytes of the frame. */
+WASM_EXPORT("epv_on_frame") void epv_on_frame(int32_t rssi, uint32_t channel, uint32_t len)
+{
+    if (!port.running || len > EPV_FRAME_MAX || channel < 1 || channel > 14 || rssi < -128 || rssi > 127) {
+        return;
+    }
+    epv_node_on_frame(&port.node, port.io, (int)rssi, (uint8_t)channel, port.io + EPV_MAC_LEN, len);
+    epv_wipe(port.io, EPV_MAC_LEN + len); /* a compat-mode WIFI frame carries the password in clear */
+}
+
+/** io: destination MAC (6 bytes). */
+WASM_EXPORT("epv_on_send_done") void epv_on_send_done(uint32_t ok)
+{
+    if (port.running) {
+        epv_node_on_send_done(&port.node, port.io, ok != 0);
+    }
+}
+
+/** io: BSSID (6 bytes). */
+WASM_EXPORT("epv_on_wifi_connected") void epv_on_wifi_connected(uint32_t channel)
+{
+    if (port.running && channel >= 1 && channel <= 14) {
+        epv_node_on_wifi_connected(&port.node, port.io, (uint8_t)channel);
+    }
+}
+
+WASM_EXPORT("epv_on_wifi_disconnected") void epv_on_wifi_disconnected(uint32_t reason)
+{
+    if (port.running && reason <= 65535) {
+        epv_node_on_wifi_disconnected(&port.node, (int)reason);
+    }
+}
+
+/** io: IP, netmask, gateway (4 bytes each, dotted order). */
+WASM_EXPORT("epv_on_got_ip") void epv_on_got_ip(void)
+{
+    if (port.running) {
+        epv_node_on_got_ip(&port.node, port.io, port.io + 4, port.io + 8);
+    }
+}
+
+/** Power off: nothing of the credentials stays in the instance's memory. */
+WASM_EXPORT("epv_power_off") void epv_power_off(void)
+{
+    port.running = 0;
+    epv_wipe(&port, sizeof(port));
+}
