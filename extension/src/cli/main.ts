@@ -1,4 +1,5 @@
 import { exitCodeOf, isProvisionError } from '../core/common/errors';
+import { installRootOf, productPaths } from '../core/common/product-paths';
 import { CliUsageError, processIo, type CliIo } from './cli-io';
 import { labPrograms } from '../lab/lab-programs';
 import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
@@ -8,14 +9,17 @@ import { PROVISION_USAGE, runProvisionCommand } from './commands/provision';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
 
+/** The installed product's files, from this bundle's own folder (never the working folder). */
+const paths = productPaths(installRootOf(__dirname));
+
 type Command = { usage: string; run: (args: string[], io: CliIo) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   boards: { usage: BOARDS_USAGE, run: (a, io) => runBoardsCommand(a, io) },
   identify: { usage: IDENTIFY_USAGE, run: (a, io) => runIdentifyCommand(a, io) },
   flash: { usage: FLASH_USAGE, run: (a, io) => runFlashCommand(a, io) },
-  demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io) },
-  provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io) },
+  demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io, { paths }) },
+  provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }) },
   lab: { usage: LAB_USAGE, run: (a, io) => runLabCommand(a, io, { programs: labPrograms }) },
 };
 

@@ -30,12 +30,10 @@ export interface LabBoardInfo {
   readonly faults: BoardFaults;
 }
 
-/** What the lab hands to the chip programs of its boards (the boot needs the air and the link). */
+/** What the lab hands to the chip programs of its boards (the boot needs the air and the access points). */
 export interface LabEnvironment {
   readonly stateDir: string;
   readonly air: Air;
-  /** TCP port of the lab link server that booted firmware connects to (docs/LAB-LINK.md). */
-  readonly linkPort: number;
   readonly accessPoints: () => readonly AccessPoint[];
   readonly log: (message: string) => void;
 }

@@ -4,9 +4,7 @@ import { Emitter } from '../core/common/emitter';
 import { ProvisionError } from '../core/common/errors';
 import { AccessPoint, type AccessPointConfig } from './air/access-point';
 import { Air, type AirOptions, type Position } from './air/air';
-import { LinkServer } from './air/link-server';
 import { VirtualBoard } from './board/virtual-board';
-import { removeStaleHostConfigs } from './boot/host-runner';
 import { CHIP_LABELS, formatMac, macForIndex, parseMac } from './board-identity';
 import type { BoardFaults } from './chip/chip-program';
 import { openFlashStore } from './flash/flash-store';
@@ -34,8 +32,8 @@ export interface LabOptions {
 }
 
 /**
- * A running virtual lab: boards (each with its RFC2217 server and flash file), the simulated air, the
- * access point and the link server booted firmware connects to. `dispose()` stops all of it.
+ * A running virtual lab: boards (each with its RFC2217 server and flash file), the simulated air and the
+ * access point that the boards' firmware, running in this process, uses. `dispose()` stops all of it.
  */
 export class Lab implements LabControl, Disposable {
   private readonly store = new DisposableStore();
@@ -48,7 +46,6 @@ export class Lab implements LabControl, Disposable {
   private constructor(
     readonly stateDir: string,
     readonly air: Air,
-    private readonly linkServer: LinkServer,
     private readonly programs: ProgramsFactory,
     accessPoint: AccessPointConfig,
     private readonly logFn: (message: string) => void,
@@ -56,7 +53,6 @@ export class Lab implements LabControl, Disposable {
     this.accessPoint = new AccessPoint(accessPoint);
     this.accessPointConfig = accessPoint;
     this.store.add(air);
-    this.store.add(linkServer);
     this.store.add({ dispose: () => this.disposeBoards() });
   }
 
@@ -65,15 +61,10 @@ export class Lab implements LabControl, Disposable {
     fs.mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(options.stateDir, 0o700);
     const log = options.log ?? (() => undefined);
-    const stale = removeStaleHostConfigs(options.stateDir);
-    if (stale.length) log(`removed ${stale.length} config file(s) an earlier lab left behind`);
     const saved = readLabState(options.stateDir);
     const air = new Air(options.air);
-    // The link server asks for the access points at every join, long after `lab` exists.
-    const linkServer: LinkServer = new LinkServer({ air, accessPoints: (): AccessPoint[] => [lab.accessPoint], log });
-    const lab: Lab = new Lab(options.stateDir, air, linkServer, options.programs, options.accessPoint ?? DEFAULT_ACCESS_POINT, log);
+    const lab: Lab = new Lab(options.stateDir, air, options.programs, options.accessPoint ?? DEFAULT_ACCESS_POINT, log);
     try {
-      await linkServer.listen();
       const specs: SavedBoard[] = options.boards
         ? options.boards.map((b, i) => {
             const old = saved[i]?.chip === b.chip ? saved[i] : undefined;
@@ -87,10 +78,6 @@ export class Lab implements LabControl, Disposable {
       throw e;
     }
     return lab;
-  }
-
-  get linkPort(): number {
-    return this.linkServer.port;
   }
 
   /** The boards, by index. */
@@ -193,7 +180,7 @@ export class Lab implements LabControl, Disposable {
     if (this.boardList.some((b) => formatMac(b.mac) === macText)) {
       throw new ProvisionError('config', `MAC ${macText} is already used by another lab board.`);
     }
-    const env: LabEnvironment = { stateDir: this.stateDir, air: this.air, linkPort: this.linkServer.port, accessPoints: () => [this.accessPoint], log: this.logFn };
+    const env: LabEnvironment = { stateDir: this.stateDir, air: this.air, accessPoints: () => [this.accessPoint], log: this.logFn };
     const options = {
       index: s.index,
       chip: s.chip,

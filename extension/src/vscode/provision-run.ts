@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { Board } from '../core/boards/board';
 import { PAIR_KEY_SECRET, resolveWifiCredentials } from '../core/config/credentials';
 import { ProvisionError } from '../core/common/errors';
-import { HostFirmwareBuilder, IdfFirmwareBuilder, type FirmwareBuilder } from '../core/build/firmware-builder';
+import { productPaths } from '../core/common/product-paths';
+import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../core/build/firmware-builder';
 import { flashBoards } from '../core/flash/flash-boards';
 import { chipKey } from '../core/flash/flash-plan';
 import { identifyBoard } from '../core/flash/identify';
@@ -48,7 +49,7 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
         { boards, ssid: creds.ssid, password: creds.password, channel: settings.wifiChannel, security: settings.security, pairKey },
         {
           build: async (b, config, signal) => {
-            const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.host() : builders.idf();
+            const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.virtual() : builders.idf();
             const r = await builder.build(b.target, config, { signal, onOutput: (l) => ctx.log.trace(`build ${b.role}/${b.target}: ${l}`) });
             ctx.log.info(`${b.role} firmware for ${b.target}: ${r.cached ? 'cached build' : 'built'} in ${r.buildDir}`);
             return r;
@@ -113,12 +114,12 @@ function syncLabAccessPoint(lab: LabController, ssid: string, password: string, 
   current.setAccessPoint({ ssid, password, channel: channel || current.accessPointInfo.channel, security: password ? 'wpa2-psk' : 'open' });
 }
 
-export function buildersFor(places: ProvisionPlaces, idfPath: string): { host(): FirmwareBuilder; idf(): FirmwareBuilder } {
+export function buildersFor(places: ProvisionPlaces, idfPath: string): { virtual(): FirmwareBuilder; idf(): FirmwareBuilder } {
   const workspaceFirmware = vscode.workspace.workspaceFolders?.map((f) => join(f.uri.fsPath, 'firmware')).find((d) => existsSync(join(d, 'main', 'Kconfig.projbuild')));
   const firmwareDir = workspaceFirmware ?? join(places.extensionPath, 'firmware');
   const cacheRoot = join(places.storagePath, 'builds');
   return {
-    host: () => new HostFirmwareBuilder({ repoRoot: join(firmwareDir, '..'), cacheRoot }),
+    virtual: () => new VirtualFirmwareBuilder({ wasmPath: productPaths(places.extensionPath).wasmFirmware, cacheRoot }),
     idf: () => new IdfFirmwareBuilder({ idfPath: idfPath || undefined, firmwareDir, cacheRoot }),
   };
 }

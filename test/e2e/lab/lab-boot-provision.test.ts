@@ -8,7 +8,7 @@ import { openFlashStore } from '../../../extension/src/lab/flash/flash-store';
 import { Lab, LAB_FLASH_SIZE } from '../../../extension/src/lab/lab';
 import { flashFileOf } from '../../../extension/src/lab/lab-state';
 import { labPrograms } from '../../../extension/src/lab/lab-programs';
-import { flashHostFirmware, LAB_PASSWORD, LAB_SSID } from '../../support/lab/host-firmware';
+import { flashVirtualFirmware, LAB_PASSWORD, LAB_SSID } from '../../support/lab/virtual-firmware';
 import { assertNothingLeft, sleep } from '../../support/lab/link-client';
 
 const RESPONDER = '24:0a:c4:00:00:11';
@@ -20,7 +20,7 @@ test('full stack: lab boards boot their flash files, and the initiator console (
   // Flash files written before the lab starts: the lab keeps a board's firmware across restarts.
   for (const [mac, chip, role] of [[RESPONDER, 'esp32', 'responder'], [INITIATOR, 'esp32c3', 'initiator']] as const) {
     const flash = openFlashStore(flashFileOf(stateDir, mac), LAB_FLASH_SIZE);
-    await flashHostFirmware(flash, chip, role, 'SECURE', join(stateDir, `build-${role}`));
+    await flashVirtualFirmware(flash, chip, role, 'SECURE', join(stateDir, `build-${role}`));
     flash.dispose();
   }
   const logs: string[] = [];

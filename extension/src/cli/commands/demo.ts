@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProvisionError } from '../../core/common/errors';
-import { buildHostFirmware } from '../../core/build/host-build';
+import { VirtualFirmwareBuilder } from '../../core/build/firmware-builder';
+import type { ProductPaths } from '../../core/common/product-paths';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
@@ -11,7 +12,6 @@ import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/pro
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { ChipKind } from '../../lab/chip/chip-program';
 import { Lab } from '../../lab/lab';
-import { findRepoRoot } from '../../lab/boot/host-runner';
 import { labPrograms } from '../../lab/lab-programs';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
@@ -19,7 +19,7 @@ import { secs } from '../board-output';
 
 export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
   The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
-  firmware per role (its host build), identifies and flashes every board in parallel, monitors them all
+  firmware per role (the WebAssembly build virtual boards run), identifies and flashes every board in parallel, monitors them all
   and follows the provisioning until every initiator has an IP address, or says exactly why not.`;
 
 const CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32'];
@@ -33,6 +33,8 @@ export interface SignalSource {
 
 /** What a test may fix or watch; the CLI passes none of it. */
 export interface DemoDeps {
+  /** Where the installed product's files are (the virtual boards' firmware). */
+  readonly paths: ProductPaths;
   /** This run's Wi-Fi password and pair key, random by default; a test fixes them to check they never show. */
   readonly secrets?: { readonly password: string; readonly pairKey: string };
   /** Told the run's temporary folder as soon as it exists: it holds sdkconfig files with the secrets. */
@@ -44,7 +46,7 @@ export interface DemoDeps {
 export const INTERRUPTED_EXIT = 130;
 
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
-export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps = {}): Promise<number> {
+export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps): Promise<number> {
   const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout']);
   const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 8);
   const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
@@ -90,8 +92,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     }
     stopIfInterrupted();
 
-    const repoRoot = findRepoRoot();
-    if (!repoRoot) throw new ProvisionError('build', 'The firmware sources (firmware/host) are not found next to this CLI.', undefined, 'Run the demo from a checkout of the project: npm run demo.');
+    const builder = new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot: join(work, 'build') });
     const workflow = new ProvisionWorkflow(
       {
         boards: boards.map((b) => ({ path: b.url, name: b.name, role: b.role, target: b.chip })),
@@ -106,10 +107,10 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
       },
       {
         build: async (b, config, signal) => {
-          const buildDir = await buildHostFirmware({ repoRoot, target: b.target, config, outDir: join(work, 'build', `${b.role}-${b.target}`) });
+          const { buildDir, cached } = await builder.build(b.target, config, { signal });
           signal.throwIfAborted();
           io.out(`         ${b.role} for ${b.target}: ${buildDir}`);
-          return { buildDir, cached: false };
+          return { buildDir, cached };
         },
         flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
         monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),

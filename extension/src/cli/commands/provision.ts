@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HostFirmwareBuilder, IdfFirmwareBuilder, type FirmwareBuilder } from '../../core/build/firmware-builder';
+import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../../core/build/firmware-builder';
 import { ProvisionError } from '../../core/common/errors';
+import type { ProductPaths } from '../../core/common/product-paths';
 import { checkPassword } from '../../core/config/credentials';
 import type { SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
@@ -15,10 +16,10 @@ import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 
 export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID
-    [--security secure|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|host] [--idf-path DIR]
+    [--security secure|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|virtual] [--idf-path DIR]
     [--firmware DIR] [--build-cache DIR] [--baud N] [--timeout S] [--quiet]
   Provision Pair / Fleet without the editor, for rigs: identifies the boards, builds the firmware per role
-  and chip (--builder idf: your ESP-IDF; host: the host build, for virtual lab boards), flashes all boards in
+  and chip (--builder idf: your ESP-IDF; virtual: the WebAssembly firmware, for virtual lab boards), flashes all boards in
   parallel, monitors them and follows until every initiator has an IP. Secrets come from the environment,
   never from arguments (which other users can see): ESPNOW_WIFI_PASSWORD (empty = open network) and
   ESPNOW_PAIR_KEY (64 hex digits; required in secure mode, e.g. openssl rand -hex 32).`;
@@ -26,12 +27,14 @@ export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiat
 const MODES: readonly SecurityMode[] = ['secure', 'espressif-5.3', 'espressif-5.4'];
 
 export interface ProvisionCommandDeps {
+  /** Where the installed product's files are (the virtual boards' firmware, the ESP-IDF project). */
+  readonly paths: ProductPaths;
   readonly env?: NodeJS.ProcessEnv;
   readonly signal?: AbortSignal;
 }
 
 /** `espnow-prov provision`: the editor's Provision Pair / Fleet on the command line. Exit 0 only on success. */
-export async function runProvisionCommand(args: readonly string[], io: CliIo, deps: ProvisionCommandDeps = {}): Promise<number> {
+export async function runProvisionCommand(args: readonly string[], io: CliIo, deps: ProvisionCommandDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const { opts, flags, positional } = parseArgs(args, ['quiet'], ['responder', 'initiator', 'ssid', 'security', 'channel', 'builder', 'idf-path', 'firmware', 'build-cache', 'baud', 'timeout']);
   if (positional.length) throw new CliUsageError(`Unexpected argument "${positional[0]}".`);
@@ -48,7 +51,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   const baud = int(one('baud'), '--baud', 921600, 9600, 5_000_000);
   const timeoutS = int(one('timeout'), '--timeout', 90, 5, 3600);
   const builderKind = one('builder') ?? 'idf';
-  if (builderKind !== 'idf' && builderKind !== 'host') throw new CliUsageError(`--builder "${builderKind}" must be idf or host.`);
+  if (builderKind !== 'idf' && builderKind !== 'virtual') throw new CliUsageError(`--builder "${builderKind}" must be idf or virtual.`);
 
   const password = checkPassword(env.ESPNOW_WIFI_PASSWORD ?? '', 'ESPNOW_WIFI_PASSWORD');
   const pairKey = env.ESPNOW_PAIR_KEY ?? '';
@@ -58,7 +61,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   const firmwareDir = resolve(one('firmware') ?? join(process.cwd(), 'firmware'));
   const cacheRoot = resolve(one('build-cache') ?? join(homedir(), '.cache', 'espnow-prov', 'builds'));
   const builder: FirmwareBuilder =
-    builderKind === 'host' ? new HostFirmwareBuilder({ repoRoot: join(firmwareDir, '..'), cacheRoot }) : new IdfFirmwareBuilder({ idfPath: one('idf-path') ?? env.IDF_PATH, firmwareDir, cacheRoot, env });
+    builderKind === 'virtual' ? new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot }) : new IdfFirmwareBuilder({ idfPath: one('idf-path') ?? env.IDF_PATH, firmwareDir, cacheRoot, env });
 
   const ports = [responder, ...initiators];
   const arbiter = new PortArbiter();

@@ -4,8 +4,8 @@ import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename
 import { join } from 'node:path';
 import { ProvisionError } from '../common/errors';
 
-/** Which builder produced a cached build: the real ESP-IDF or the host build for virtual boards. */
-export type BuilderKind = 'idf' | 'host';
+/** Which builder produced a cached build: the real ESP-IDF, or the image packer for virtual boards. */
+export type BuilderKind = 'idf' | 'virtual';
 
 /** Everything a build's output depends on. */
 export interface BuildInputs {

@@ -1,7 +1,10 @@
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ProvisionError } from '../common/errors';
 import { buildCacheKey, cachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
-import { buildHostFirmware } from './host-build';
+import { IMAGE_TARGETS, isImageTarget } from './image/image-targets';
+import { writeVirtualBuild } from './image/virtual-build-writer';
 import { buildWithIdf, idfVersion, resolveIdfPath } from './idf-build';
 import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
 
@@ -61,36 +64,41 @@ abstract class CachingBuilder implements FirmwareBuilder {
   }
 }
 
-/** Where HostFirmwareBuilder finds the sources and keeps its builds. */
-export interface HostBuilderOptions {
-  /** The repository root (holds firmware/). */
-  readonly repoRoot: string;
+/** Where VirtualFirmwareBuilder finds the firmware and keeps its builds. */
+export interface VirtualBuilderOptions {
+  /** The firmware compiled to WebAssembly: productPaths(root).wasmFirmware. */
+  readonly wasmPath: string;
   /** A private folder outside the workspace (builds hold secrets). */
   readonly cacheRoot: string;
 }
 
-/** Builds images for virtual boards with the host build (make + pack-image.mjs). */
-export class HostFirmwareBuilder extends CachingBuilder {
-  readonly kind = 'host' as const;
-  private readonly repoRoot: string;
+/**
+ * Builds images for virtual boards: no compiler, only the shipped WebAssembly firmware and this build's
+ * menuconfig values packed into an app image (writeVirtualBuild). Milliseconds, on any OS.
+ */
+export class VirtualFirmwareBuilder extends CachingBuilder {
+  readonly kind = 'virtual' as const;
+  private readonly wasmPath: string;
 
-  constructor(opts: HostBuilderOptions) {
+  constructor(opts: VirtualBuilderOptions) {
     super(resolve(opts.cacheRoot));
-    this.repoRoot = resolve(opts.repoRoot);
+    this.wasmPath = resolve(opts.wasmPath);
   }
 
   protected async prepare(target: string, config: FirmwareConfig, sdkconfigText: string, opts: BuildOptions): Promise<KeyedBuild> {
-    const firmwareHash = await firmwareSourceHash(join(this.repoRoot, 'firmware')).catch((e: unknown) => {
-      throw new ProvisionError('build', `Cannot read the firmware sources under ${this.repoRoot}.`, undefined, 'Run this from a checkout of the project.', { cause: e });
+    if (!isImageTarget(target)) {
+      throw new ProvisionError('config', `Chip "${target}" has no virtual board.`, undefined, `Use one of: ${Object.keys(IMAGE_TARGETS).join(', ')}.`);
+    }
+    const wasm = await readFile(this.wasmPath).catch((e: unknown) => {
+      throw new ProvisionError('build', `The virtual boards' firmware is missing: ${this.wasmPath}.`, undefined, 'Reinstall the extension (in a checkout: npm run build).', { cause: e });
     });
-    const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'host' });
+    const firmwareHash = createHash('sha256').update(wasm).digest('hex');
+    const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'virtual' });
     return {
       key,
       produce: async (dir) => {
-        // The host build is seconds long and has no cancel of its own: honour an abort at its edges.
         if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
-        await buildHostFirmware({ repoRoot: this.repoRoot, target, config, outDir: dir });
-        if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
+        writeVirtualBuild({ target, sdkconfigText, wasm, outDir: dir });
       },
     };
   }

@@ -135,8 +135,12 @@ export function failureText(reason: string, detail?: string): string {
         no_credentials: 'no credentials received',
         auth_rejected: 'the responder rejected this device (pair key or mode?)',
         panic: 'the firmware crashed',
+        config_error: 'the firmware stopped at boot',
+        firmware_not_started: 'the virtual board could not start its firmware',
       } as Record<string, string>)[reason] ?? reason.replace(/_/g, ' ');
-  return detail ? `${text} (${detail})` : text;
+  if (!detail) return text;
+  // For a stop at boot the detail is the whole story ("config error at line 3: ..."), not an aside.
+  return reason === 'config_error' || reason === 'firmware_not_started' ? `${text}: ${detail}` : `${text} (${detail})`;
 }
 
 function isTerminal(state: BoardState): boolean {

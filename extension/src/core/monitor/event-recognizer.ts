@@ -86,6 +86,8 @@ export class EventRecognizer {
       return [{ ...meta, source: 'rom', type: 'boot', resetReason: m[2] }];
     }
     if (record.kind !== 'log') return [];
+    const fatal = fatalBootError(record, meta);
+    if (fatal) return [fatal];
     if (record.tag === PROV_EVT_TAG) {
       const e = this.fromProvEvt(record.message, { ...meta, source: 'prov-evt' });
       if (e) this.speaksProvEvt = true;
@@ -165,6 +167,24 @@ export class EventRecognizer {
     this.role = 'initiator';
     return { ...meta, type: 'responderFound', mac, channel: Number(channel), rssi: Number(rssi) };
   }
+}
+
+/**
+ * Lines after which the firmware will do nothing more until it is reset, so a run can end at once rather than
+ * at its timeout: our firmware refusing its configuration at boot (every port prints these), and the virtual
+ * lab saying it could not start a board's firmware at all.
+ */
+function fatalBootError(record: LogRecord, meta: EventMeta): ProvisionEvent | undefined {
+  if (record.level !== 'E') return undefined;
+  if (record.tag === 'espnow_prov') {
+    const m = /^(config error at line \d+|invalid configuration): (.*)$/.exec(record.message);
+    if (m) return { ...meta, type: 'failed', reason: 'config_error', detail: `${m[1]}: ${m[2]}` };
+  }
+  if (record.tag === 'lab') {
+    const m = /^the virtual board could not start its firmware: (.*)$/.exec(record.message);
+    if (m) return { ...meta, type: 'failed', reason: 'firmware_not_started', detail: m[1] };
+  }
+  return undefined;
 }
 
 /** ESP-IDF's own Wi-Fi and IP lines, printed by any firmware. */

@@ -30,7 +30,11 @@ export function judgeProvisioning(boards: readonly FollowedBoard[], timedOut = f
     if (i.state.status === 'failed') reasons.push(`${i.name}: ${describeBoardState(i.state)}${responderHint(responder, i)}`);
     else if (timedOut) reasons.push(`${i.name}: timed out while ${describeBoardState(i.state)}${stuckHint(i.state, responder)}`);
   }
-  if (responder?.state.status === 'failed') reasons.push(`${responder.name}: ${describeBoardState(responder.state)}`);
+  if (responder?.state.status === 'failed') {
+    // Without a responder no initiator can get credentials: waiting for them to time out only hides why.
+    reasons.push(`${responder.name}: ${describeBoardState(responder.state)}`);
+    return { kind: 'failed', reasons };
+  }
   const allDecided = initiators.every((i) => i.state.status === 'provisioned' || i.state.status === 'failed');
   if (reasons.length > 0 && (allDecided || timedOut)) return { kind: 'failed', reasons };
   if (timedOut) return { kind: 'failed', reasons: reasons.length ? reasons : ['timed out before any initiator reported progress'] };

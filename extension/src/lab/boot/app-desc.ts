@@ -2,11 +2,6 @@ import type { AppImage } from './app-image';
 
 /** `esp_app_desc_t.magic_word`. */
 export const APP_DESC_MAGIC = 0xabcd5432;
-/** Project name of the firmware whose host build the lab can run (docs/LAB-LINK.md). */
-export const HOST_PROJECT_NAME = 'espnow_prov';
-/** Tag of the config blob segment (docs/LAB-LINK.md). */
-export const HOST_CONFIG_TAG = 'ESPNHCF1';
-
 /** The fields of `esp_app_desc_t` the boot log shows. */
 export interface AppDescription {
   readonly secureVersion: number;
@@ -43,21 +38,6 @@ export function readAppDescription(image: AppImage): AppDescription | undefined 
     idfVersion: cString(seg, 112, 32),
     elfSha256: Buffer.from(seg.subarray(144, 176)).toString('hex'),
   };
-}
-
-/**
- * Finds the host build's config blob: a segment that starts with `ESPNHCF1`, a u32 LE length N and N
- * bytes of sdkconfig text. Returns the N bytes unchanged, or undefined (absent or inconsistent length).
- */
-export function findHostConfig(image: AppImage): Uint8Array | undefined {
-  const tag = Buffer.from(HOST_CONFIG_TAG, 'latin1');
-  for (const { data } of image.segments) {
-    if (data.length < 12 || !Buffer.from(data.subarray(0, 8)).equals(tag)) continue;
-    const n = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(8, true);
-    if (12 + n > data.length) return undefined;
-    return data.slice(12, 12 + n);
-  }
-  return undefined;
 }
 
 /** Reads `CONFIG_NAME=value` from sdkconfig text (numbers only; used for the console baud). */

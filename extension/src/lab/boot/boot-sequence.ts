@@ -1,6 +1,6 @@
 import type { FlashStore } from '../chip/chip-program';
 import { FLASH_MODE_NAMES, flashFreqName, flashSizeName, ImageError, parseAppImage, type AppImage } from './app-image';
-import { findHostConfig, readAppDescription, type AppDescription } from './app-desc';
+import { readAppDescription, type AppDescription } from './app-desc';
 import {
   parsePartitionTable,
   partitionUsage,
@@ -20,7 +20,7 @@ export type BootOutcome =
   /** The second-stage bootloader found nothing to boot and resets the chip itself. */
   | { kind: 'restart' }
   /** A verified app is running. */
-  | { kind: 'app'; image: AppImage; desc?: AppDescription; config?: Uint8Array };
+  | { kind: 'app'; image: AppImage; desc?: AppDescription };
 
 /** The UART text of one boot attempt up to its outcome. */
 export interface BootAttempt {
@@ -152,7 +152,7 @@ export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: Reset
     log.line('I', 'app_init', `ELF file SHA256:  ${desc.elfSha256.slice(0, 16)}...`);
     log.line('I', 'app_init', `ESP-IDF:          ${desc.idfVersion}`);
   }
-  return done({ kind: 'app', image: app, desc, config: findHostConfig(app) });
+  return done({ kind: 'app', image: app, desc });
 }
 
 /** Flash-mapped (cache) segments say `map`, RAM segments `load`, as in esp_image_format.c. */

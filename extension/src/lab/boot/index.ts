@@ -1,27 +1,33 @@
-import { existsSync } from 'node:fs';
-import type { ChipContext, ChipProgram } from '../chip/chip-program';
+import { findVirtualBlob } from '../../core/build/image/virtual-app-blobs';
+import { PROJECT_NAME } from '../../core/build/image/virtual-build-writer';
+import type { AccessPoint } from '../air/access-point';
+import type { Air } from '../air/air';
+import { FirmwareRadio } from '../air/firmware-radio';
 import { macToString } from '../air/mac';
-import { HOST_PROJECT_NAME, sdkconfigNumber } from './app-desc';
+import type { WifiTimings } from '../air/wifi-station';
+import type { ChipContext, ChipProgram } from '../chip/chip-program';
+import { compileFirmware, FirmwareStartError, WasmFirmware } from '../wasm/wasm-firmware';
+import { sdkconfigNumber } from './app-desc';
 import { runBootSequence, type BootOutcome } from './boot-sequence';
-import { defaultHostProgram, HostRun } from './host-runner';
 import { romProfileOf, type ResetCause, type RomProfile } from './rom-profile';
 
-export { defaultHostProgram } from './host-runner';
+/** The tag and words of the console line that says a virtual board's firmware could not start (the monitor reads it). */
+export const LAB_LOG_TAG = 'lab';
+export const FIRMWARE_NOT_STARTED = 'the virtual board could not start its firmware';
 
 /** The ROM prints its boot messages at 115200 baud (40 MHz crystal), as does ESP-IDF's default console. */
 export const BOOT_BAUD = 115200;
 
 /**
  * What a boot from flash needs from the lab beyond the chip context. The lab's `LabEnvironment` fits as
- * is (it has `stateDir`, `linkPort` and `log`).
+ * is (it has `air` and `accessPoints`).
  */
 export interface BootDeps {
-  /** The lab's state folder: the host program's config file goes to `<stateDir>/run/`. */
-  readonly stateDir: string;
-  /** Port of the lab link server on 127.0.0.1 that the host program connects to. */
-  readonly linkPort: number;
-  /** Path of the firmware's host build. Default {@link defaultHostProgram}. */
-  readonly hostProgram?: string;
+  /** The air the firmware's ESP-NOW radio joins. */
+  readonly air: Air;
+  /** The access points a Wi-Fi join looks for, read at every join. */
+  readonly accessPoints: () => Iterable<AccessPoint>;
+  readonly wifiTimings?: WifiTimings;
   /**
    * Time between two `invalid header` lines of the ROM's boot loop. Default 150 ms, about what an erased
    * board shows; tests may shorten it.
@@ -38,8 +44,9 @@ const ROM_WATCHDOG_MS = 1000;
 
 /**
  * Boots a virtual board from its flash as the real chip would: ROM banner, second-stage bootloader,
- * partition table, app image checks; then runs the firmware's host build when the app is this project's,
- * idles after the app banner for any other app, and loops like a real board when nothing valid is there.
+ * partition table, app image checks; then runs the WebAssembly firmware the app image carries when the
+ * app is this project's, idles after the app banner for any other app, and loops like a real board when
+ * nothing valid is there.
  * Called by the virtual board when EN rises with IO0 high; disposed on the next reset or power off.
  */
 export function bootFromFlash(ctx: ChipContext, deps: BootDeps): ChipProgram {
@@ -51,7 +58,7 @@ class FlashBoot implements ChipProgram {
   /** The log clock of the running app, continuing the bootloader's timestamps. */
   private clockMs = 0;
   private timer: NodeJS.Timeout | undefined;
-  private host: HostRun | undefined;
+  private firmware: WasmFirmware | undefined;
   private disposed = false;
 
   constructor(
@@ -117,41 +124,42 @@ class FlashBoot implements ChipProgram {
 
   private startApp(outcome: Extract<BootOutcome, { kind: 'app' }>): void {
     const name = outcome.desc?.projectName;
-    if (name !== HOST_PROJECT_NAME || !outcome.config) {
+    if (name !== PROJECT_NAME) {
       // Any other firmware: what its startup printed is all a lab can show; the chip then idles.
       this.print(`I (${this.clockMs + 10}) main_task: Started on CPU0\r\nI (${this.clockMs + 20}) main_task: Calling app_main()\r\n`);
-      this.ctx.log(`booted ${name ? `app "${name}"` : 'an app without app descriptor'}; not the ${HOST_PROJECT_NAME} host build, idling`);
+      this.ctx.log(`booted ${name ? `app "${name}"` : 'an app without app descriptor'}; not ${PROJECT_NAME}, idling`);
       return;
     }
-    const configText = Buffer.from(outcome.config).toString('utf8');
-    const baud = sdkconfigNumber(configText, 'CONFIG_ESP_CONSOLE_UART_BAUDRATE');
-    if (baud && baud !== BOOT_BAUD) this.ctx.setUartBaud(baud);
-    const program = this.deps.hostProgram ?? defaultHostProgram();
-    if (!existsSync(program)) {
-      this.print(`E (${this.clockMs + 10}) lab: host build of ${HOST_PROJECT_NAME} not found at ${program}; build it with: npm run test:firmware\r\n`);
-      this.ctx.log(`cannot run ${HOST_PROJECT_NAME}: no host build at ${program}. Build it with \`npm run test:firmware\`.`);
-      return;
+    try {
+      const config = findVirtualBlob(outcome.image.segments, 'config');
+      const wasm = findVirtualBlob(outcome.image.segments, 'wasm');
+      if (wasm === undefined) throw new FirmwareStartError('the app image carries no WebAssembly module (an ESP-IDF build for a real board, or an old lab build)');
+      if (config === undefined) throw new FirmwareStartError('the app image carries no configuration');
+      if (wasm === 'truncated' || config === 'truncated') throw new FirmwareStartError('the app image is truncated inside its firmware blobs');
+      const baud = sdkconfigNumber(Buffer.from(config).toString('utf8'), 'CONFIG_ESP_CONSOLE_UART_BAUDRATE');
+      if (baud && baud !== BOOT_BAUD) this.ctx.setUartBaud(baud);
+      const mac = macToString(this.ctx.mac);
+      this.firmware = new WasmFirmware({
+        module: compileFirmware(wasm),
+        config,
+        mac: this.ctx.mac,
+        attachRadio: (events) => new FirmwareRadio(mac, this.deps.air, this.deps.accessPoints, events, this.deps.wifiTimings),
+        console: (text) => {
+          if (!this.disposed) this.print(text);
+        },
+        clockStartMs: this.clockMs,
+        log: (m) => this.ctx.log(m),
+      });
+    } catch (e) {
+      if (!(e instanceof FirmwareStartError)) throw e;
+      // Said on the console, where the monitor and the provisioning workflow read it at once.
+      this.print(`E (${this.clockMs + 10}) ${LAB_LOG_TAG}: ${FIRMWARE_NOT_STARTED}: ${e.message}\r\n`);
+      this.ctx.log(`${FIRMWARE_NOT_STARTED}: ${e.message}`);
     }
-    this.host = new HostRun({
-      program,
-      stateDir: this.deps.stateDir,
-      config: outcome.config,
-      mac: macToString(this.ctx.mac),
-      linkPort: this.deps.linkPort,
-      onOutput: (d) => {
-        if (!this.disposed) this.ctx.transmit(d);
-      },
-      log: (m) => this.ctx.log(m),
-    });
   }
 
-  /** Resolves when the host program (if any) has exited; for tests and an orderly lab shutdown. */
-  whenStopped(): Promise<void> {
-    return this.host ? this.host.whenExited : Promise.resolve();
-  }
-
-  receive(data: Uint8Array): void {
-    this.host?.write(data);
+  receive(): void {
+    // UART RX: the firmware has no console commands.
   }
 
   dispose(): void {
@@ -159,11 +167,7 @@ class FlashBoot implements ChipProgram {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.host?.dispose();
+    this.firmware?.dispose();
+    this.firmware = undefined;
   }
-}
-
-/** Resolves when a program returned by {@link bootFromFlash} has no process left (no-op for others). */
-export function whenBootStopped(program: ChipProgram): Promise<void> {
-  return program instanceof FlashBoot ? program.whenStopped() : Promise.resolve();
 }

@@ -8,7 +8,7 @@ const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
 
 /**
  * Build Firmware: one role for one chip with the configured credentials, by ESP-IDF (real boards) or the
- * host build (virtual boards), into the build cache outside the workspace; then offers to flash it.
+ * WebAssembly firmware (virtual boards), into the build cache outside the workspace; then offers to flash it.
  */
 export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlaces): vscode.Disposable[] {
   return [
@@ -20,9 +20,9 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       if (!role) return undefined;
       const target = (targetArg as string | undefined) ?? (await pick('Chip', TARGETS.map((t) => ({ label: t }))));
       if (!target) return undefined;
-      const kind = (kindArg as 'idf' | 'host' | undefined) ?? (await pick('Build for', [
+      const kind = (kindArg as 'idf' | 'virtual' | undefined) ?? (await pick('Build for', [
         { label: 'idf', description: 'real boards', detail: 'ESP-IDF (espnow.idfPath or $IDF_PATH)' },
-        { label: 'host', description: 'virtual boards', detail: "the firmware's host build for the virtual lab" },
+        { label: 'virtual', description: 'virtual boards', detail: 'the WebAssembly firmware the virtual lab runs; no compiler needed' },
       ]));
       if (!kind) return undefined;
 
@@ -31,7 +31,7 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       const responder = role === 'responder';
       const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password: responder ? creds.password : '', channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyFor(ctx) };
       const builders = buildersFor(places, settings.idfPath);
-      const builder = kind === 'idf' ? builders.idf() : builders.host();
+      const builder = kind === 'idf' ? builders.idf() : builders.virtual();
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${role} for ${target}`, cancellable: true }, (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
