@@ -29,9 +29,9 @@ epv_status_t epv_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t
 {
     static const uint8_t zero_salt[EPV_SHA256_LEN] = {0};
     uint8_t prk[EPV_SHA256_LEN];
-    uint8_t block[EPV_SHA256_LEN + 64 + 1]; /* T(i-1) || info || i */
+    uint8_t block[EPV_SHA256_LEN + EPV_HKDF_INFO_MAX + 1]; /* T(i-1) || info || i */
     uint8_t t[EPV_SHA256_LEN];
-    if (!out || out_len > 255u * EPV_SHA256_LEN || info_len > 64 || (!info && info_len)) {
+    if (!out || out_len > 255u * EPV_SHA256_LEN || info_len > EPV_HKDF_INFO_MAX || (!info && info_len)) {
         return EPV_ERR_ARG;
     }
     if (!salt || salt_len == 0) {

@@ -7,7 +7,11 @@
 #include <stdint.h>
 #include "epv_secure.h"
 
-/** RFC 5869 HKDF-SHA256; out_len <= 255 * 32. */
+/* Longest HKDF info: the expand step builds T(i-1) || info || i in a fixed buffer. The session label plus two
+ * MACs is 24 bytes; 80 lets RFC 5869's long test case run. */
+#define EPV_HKDF_INFO_MAX 80
+
+/** RFC 5869 HKDF-SHA256 on epv_crypto_hmac_sha256; out_len <= 255 * 32, info_len <= EPV_HKDF_INFO_MAX. */
 epv_status_t epv_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
                              const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len);
 

@@ -29,11 +29,15 @@ tally() {
 step "host build"
 if make -C "$FW/host" -j"$JOBS" -s; then ok "host program $FW/host/build/espnow_prov_host"; else bad "host build"; fi
 
-step "C unit tests (ASan + UBSan)"
+step "C unit tests (ASan + UBSan), mbedTLS and PSA crypto backends"
 if make -C "$FW/test" -j"$JOBS" -s; then
   out="$(cd "$FW/test" && ASAN_OPTIONS=detect_leaks=1 ./build/epv_tests 2>&1)"
   echo "$out" | grep -Ev '^ok - '
   tally c-tests "$out"
+  # the same cases on the PSA Crypto backend (the one ESP-IDF >= 6.0 / Mbed TLS 4 builds)
+  out="$(cd "$FW/test" && ASAN_OPTIONS=detect_leaks=1 ./build/epv_tests_psa 2>&1 | sed 's/^# c-tests /# c-tests-psa /')"
+  echo "$out" | grep -Ev '^ok - '
+  tally c-tests-psa "$out"
 else
   bad "C test build"
 fi

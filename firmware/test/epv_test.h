@@ -36,6 +36,7 @@ extern int epv_test_failures;
     X(fixtures_match_encoder)        \
     X(hmac_rfc4231)                  \
     X(hkdf_rfc5869)                  \
+    X(ccm_nist_vectors)              \
     X(session_seal_open)             \
     X(session_tamper_and_wrong_key)  \
     X(config_parsing)                \
