@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTERRUPTED_EXIT, runDemoCommand } from '../../../extension/src/cli/commands/demo';
-import { assertNothingLeft } from '../../support/lab/link-client';
+import { assertNothingLeft } from '../../support/lab/resources';
 
 function capture(onOut?: (line: string) => void) {
   const out: string[] = [];

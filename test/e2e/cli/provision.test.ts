@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runProvisionCommand } from '../../../extension/src/cli/commands/provision';
 import { Lab } from '../../../extension/src/lab/lab';
 import { labPrograms } from '../../../extension/src/lab/lab-programs';
-import { assertNothingLeft } from '../../support/lab/link-client';
+import { assertNothingLeft } from '../../support/lab/resources';
 
 const FIRMWARE = join(__dirname, '..', '..', '..', 'firmware');
 const PASSWORD = 'rig password 77';

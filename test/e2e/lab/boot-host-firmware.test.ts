@@ -11,7 +11,7 @@ import type { ChipKind } from '../../../extension/src/lab/chip/chip-program';
 import { openFlashStore } from '../../../extension/src/lab/flash/flash-store';
 import { FakeChip } from '../../support/lab/fake-chip';
 import { flashHostFirmware, LAB_PASSWORD, LAB_SSID, type Role } from '../../support/lab/host-firmware';
-import { assertNothingLeft } from '../../support/lab/link-client';
+import { assertNothingLeft } from '../../support/lab/resources';
 
 // Runs the firmware's real host build (npm run test:firmware builds it) from images packed by the
 // firmware's own pack-image.mjs, on the lab's air and access point.

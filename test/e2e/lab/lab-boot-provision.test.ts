@@ -9,7 +9,7 @@ import { Lab, LAB_FLASH_SIZE } from '../../../extension/src/lab/lab';
 import { flashFileOf } from '../../../extension/src/lab/lab-state';
 import { labPrograms } from '../../../extension/src/lab/lab-programs';
 import { flashVirtualFirmware, LAB_PASSWORD, LAB_SSID } from '../../support/lab/virtual-firmware';
-import { assertNothingLeft, sleep } from '../../support/lab/link-client';
+import { assertNothingLeft, sleep } from '../../support/lab/resources';
 
 const RESPONDER = '24:0a:c4:00:00:11';
 const INITIATOR = '24:0a:c4:00:00:12';

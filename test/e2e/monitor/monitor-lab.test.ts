@@ -20,7 +20,7 @@ import { labPrograms } from '../../../extension/src/lab/lab-programs';
 import type { ProgramsFactory } from '../../../extension/src/lab/lab-types';
 import { VirtualDiscoverySource } from '../../../extension/src/lab/virtual-discovery-source';
 import { LAB_PASSWORD, LAB_SSID } from '../../support/lab/virtual-firmware';
-import { assertNothingLeft, sleep } from '../../support/lab/link-client';
+import { assertNothingLeft, sleep } from '../../support/lab/resources';
 import { packBuild } from '../../support/lab/virtual-firmware';
 
 const PAIR_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
+import { appDescriptor } from '../../../extension/src/core/build/image/esp-image-writer';
+import { encodeVirtualBlob } from '../../../extension/src/core/build/image/virtual-app-blobs';
 
 /**
  * Builds ESP-IDF-shaped flash contents for tests, written from the format descriptions (esptool's image
- * format notes, gen_esp32part's table layout), not from either tool's code.
+ * format notes, gen_esp32part's table layout), not from either tool's code. The descriptor and the config
+ * blob come from the virtual build's writer; images and tables are built here because the boot tests need
+ * what that writer refuses to make: any chip id or entry, unpadded segments, OTA subtypes, no MD5.
  */
 export interface SegmentSpec {
   readonly addr: number;
@@ -47,32 +51,23 @@ export function buildImage(spec: ImageSpec): Uint8Array {
   return new Uint8Array(body);
 }
 
-function fixed(text: string, length: number): Buffer {
-  const b = Buffer.alloc(length);
-  b.write(text, 'utf8');
-  return b;
-}
-
 /** `esp_app_desc_t` (256 bytes). */
 export function appDesc(o: { projectName: string; version?: string; idfVer?: string; date?: string; time?: string }): Uint8Array {
-  const b = Buffer.alloc(256);
-  b.writeUInt32LE(0xabcd5432, 0);
-  fixed(o.version ?? '1.0.0', 32).copy(b, 16);
-  fixed(o.projectName, 32).copy(b, 48);
-  fixed(o.time ?? '12:00:00', 16).copy(b, 80);
-  fixed(o.date ?? 'Nov 23 2026', 16).copy(b, 96);
-  fixed(o.idfVer ?? 'v5.3.1', 32).copy(b, 112);
-  Buffer.alloc(32, 0xab).copy(b, 144);
-  return new Uint8Array(b);
+  return new Uint8Array(
+    appDescriptor({
+      projectName: o.projectName,
+      version: o.version ?? '1.0.0',
+      idfVer: o.idfVer ?? 'v5.3.1',
+      date: o.date ?? 'Nov 23 2026',
+      time: o.time ?? '12:00:00',
+      elfSha256: Buffer.alloc(32, 0xab),
+    }),
+  );
 }
 
-/** The host build's config segment: `ESPNHCF1`, u32 LE length, sdkconfig text, padded to 4 bytes. */
+/** A virtual build's config segment: `ESPNHCF1`, u32 LE length, sdkconfig text, padded to 4 bytes. */
 export function configSegment(text: string): Uint8Array {
-  const body = Buffer.from(text, 'utf8');
-  const head = Buffer.alloc(12);
-  head.write('ESPNHCF1', 0, 'latin1');
-  head.writeUInt32LE(body.length, 8);
-  const all = Buffer.concat([head, body]);
+  const all = encodeVirtualBlob('config', Buffer.from(text, 'utf8'));
   return new Uint8Array(Buffer.concat([all, Buffer.alloc((4 - (all.length % 4)) % 4)]));
 }
 
@@ -100,7 +95,7 @@ export function partitionTable(entries: readonly PartitionSpec[], md5 = true): U
     r[3] = e.subtype;
     r.writeUInt32LE(e.offset, 4);
     r.writeUInt32LE(e.size, 8);
-    fixed(e.label, 16).copy(r, 12);
+    r.write(e.label, 12, 16, 'utf8');
     return r;
   });
   const body = Buffer.concat(rows);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Air, type HeardFrame } from '../../../../extension/src/lab/air/air';
 import { BROADCAST_MAC } from '../../../../extension/src/lab/air/mac';
 import { seededRandom } from '../../../../extension/src/lab/air/rng';
-import { assertNothingLeft, sleep } from '../../../support/lab/link-client';
+import { assertNothingLeft, sleep } from '../../../support/lab/resources';
 
 const A = '24:0a:c4:00:00:01';
 const B = '24:0a:c4:00:00:02';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { bootFromFlash } from '../../../../extension/src/lab/boot/index';
 import { appImage, CHIPS, partitionTable, SINGLE_APP, writeFirmware } from '../../../support/lab/image-builder';
 import { FakeChip } from '../../../support/lab/fake-chip';
-import { assertNothingLeft, sleep } from '../../../support/lab/link-client';
+import { assertNothingLeft, sleep } from '../../../support/lab/resources';
 
 const deps = { stateDir: '/nonexistent-lab-state', linkPort: 1, hostProgram: '/nonexistent/espnow_prov_host', bootLoopIntervalMs: 10 };
 
