@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { INTERRUPTED_EXIT, runDemoCommand } from '../../../extension/src/cli/commands/demo';
 import { assertNothingLeft } from '../../support/lab/resources';
+import { TEST_PRODUCT_PATHS as paths } from '../../support/lab/virtual-firmware';
 
 function capture(onOut?: (line: string) => void) {
   const out: string[] = [];
@@ -43,7 +44,7 @@ test('espnow-prov demo provisions a virtual pair end to end, and leaves nothing 
   const sigints = process.listenerCount('SIGINT');
   const { io, out, err } = capture();
   let work = '';
-  const code = await runDemoCommand(['--timeout', '60'], io, { secrets, onWorkDir: (d) => (work = d) });
+  const code = await runDemoCommand(['--timeout', '60'], io, { paths, secrets, onWorkDir: (d) => (work = d) });
   const text = out.join('\n');
   assert.equal(code, 0, `${text}\n${err.join('\n')}`);
   assert.match(text, /Identifying every board/);
@@ -68,7 +69,7 @@ test('Ctrl+C during the demo stops the lab, removes the folder with the secrets 
     secretsWereOnDisk = readTree(work).includes(secrets.password);
     signals.emit('SIGINT');
   });
-  const code = await runDemoCommand(['--timeout', '60'], io, { secrets, signals, onWorkDir: (d) => (work = d) });
+  const code = await runDemoCommand(['--timeout', '60'], io, { paths, secrets, signals, onWorkDir: (d) => (work = d) });
   assert.equal(code, INTERRUPTED_EXIT, `${out.join('\n')}\n${err.join('\n')}`);
   assert.ok(secretsWereOnDisk, 'the build folder held the password before the interrupt');
   assert.ok(!existsSync(work), 'the temporary folder is removed');
@@ -81,6 +82,6 @@ test('Ctrl+C during the demo stops the lab, removes the folder with the secrets 
 
 test('espnow-prov demo names a bad argument', async () => {
   const { io } = capture();
-  await assert.rejects(runDemoCommand(['--mode', 'wpa3'], io), /--mode "wpa3" is not one of secure, espressif-5\.3, espressif-5\.4/);
-  await assert.rejects(runDemoCommand(['--initiators', '0'], io), /--initiators "0" must be a whole number from 1 to 8/);
+  await assert.rejects(runDemoCommand(['--mode', 'wpa3'], io, { paths }), /--mode "wpa3" is not one of secure, espressif-5\.3, espressif-5\.4/);
+  await assert.rejects(runDemoCommand(['--initiators', '0'], io, { paths }), /--initiators "0" must be a whole number from 1 to 8/);
 });

@@ -7,8 +7,8 @@ import { runProvisionCommand } from '../../../extension/src/cli/commands/provisi
 import { Lab } from '../../../extension/src/lab/lab';
 import { labPrograms } from '../../../extension/src/lab/lab-programs';
 import { assertNothingLeft } from '../../support/lab/resources';
+import { TEST_PRODUCT_PATHS as paths } from '../../support/lab/virtual-firmware';
 
-const FIRMWARE = join(__dirname, '..', '..', '..', 'firmware');
 const PASSWORD = 'rig password 77';
 const KEY = '0f'.repeat(32);
 
@@ -26,9 +26,9 @@ test('espnow-prov provision takes a rig of lab boards to an IP, and no secret re
   try {
     const [r, i1, i2] = lab.boardList.map((b) => b.url);
     const code = await runProvisionCommand(
-      ['--responder', r, '--initiator', i1, '--initiator', i2, '--ssid', 'rig-net', '--builder', 'host', '--firmware', FIRMWARE, '--build-cache', join(dir, 'cache'), '--timeout', '60'],
+      ['--responder', r, '--initiator', i1, '--initiator', i2, '--ssid', 'rig-net', '--builder', 'virtual', '--build-cache', join(dir, 'cache'), '--timeout', '60'],
       io,
-      { env: { ESPNOW_WIFI_PASSWORD: PASSWORD, ESPNOW_PAIR_KEY: KEY } },
+      { paths, env: { ESPNOW_WIFI_PASSWORD: PASSWORD, ESPNOW_PAIR_KEY: KEY } },
     );
     const text = [...out, ...err].join('\n');
     assert.equal(code, 0, text);
@@ -46,10 +46,10 @@ test('espnow-prov provision takes a rig of lab boards to an IP, and no secret re
 
 test('espnow-prov provision names what is missing', async () => {
   const { io } = capture();
-  await assert.rejects(runProvisionCommand(['--initiator', 'x', '--ssid', 's'], io, { env: {} }), /--responder PORT is required/);
-  await assert.rejects(runProvisionCommand(['--responder', 'a', '--ssid', 's'], io, { env: {} }), /At least one --initiator/);
-  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b'], io, { env: {} }), /--ssid is required/);
-  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { env: {} }), /ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode \(it is not set\)/);
-  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { env: { ESPNOW_WIFI_PASSWORD: 'short', ESPNOW_PAIR_KEY: KEY } }), /ESPNOW_WIFI_PASSWORD has 5 characters/);
-  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's', '--builder', 'make'], io, { env: {} }), /--builder "make" must be idf or host/);
+  await assert.rejects(runProvisionCommand(['--initiator', 'x', '--ssid', 's'], io, { paths, env: {} }), /--responder PORT is required/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--ssid', 's'], io, { paths, env: {} }), /At least one --initiator/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b'], io, { paths, env: {} }), /--ssid is required/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { paths, env: {} }), /ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode \(it is not set\)/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { paths, env: { ESPNOW_WIFI_PASSWORD: 'short', ESPNOW_PAIR_KEY: KEY } }), /ESPNOW_WIFI_PASSWORD has 5 characters/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's', '--builder', 'make'], io, { paths, env: {} }), /--builder "make" must be idf or virtual/);
 });

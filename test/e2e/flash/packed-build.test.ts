@@ -1,9 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeVirtualBuild } from '../../../extension/src/core/build/image/virtual-build-writer';
 import { flashBoards } from '../../../extension/src/core/flash/flash-boards';
 import { readFlashPlan } from '../../../extension/src/core/flash/flash-plan';
 import { assertNothingLeft, startFlashLab } from '../../support/flash/flash-lab';
@@ -11,16 +11,14 @@ import { assertNothingLeft, startFlashLab } from '../../support/flash/flash-lab'
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'packed-build-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-/** The firmware's own packer: the same build-dir contract as `idf.py build`. */
-function pack(target: string): string {
-  const sdkconfig = path.join(root, `sdkconfig.${target}`);
-  fs.writeFileSync(sdkconfig, `CONFIG_IDF_TARGET="${target}"\nCONFIG_ESPNOW_PROV_ROLE_RESPONDER=y\n`);
+/** The product's packer for virtual boards: the same build-dir contract as `idf.py build`. */
+function pack(target: 'esp32s3' | 'esp32c3'): string {
   const out = path.join(root, target);
-  execFileSync(process.execPath, [path.join(__dirname, '../../../firmware/host/pack-image.mjs'), '--target', target, '--sdkconfig', sdkconfig, '--out', out]);
+  writeVirtualBuild({ target, sdkconfigText: `CONFIG_IDF_TARGET="${target}"\nCONFIG_ESPNOW_ROLE_RESPONDER=y\n`, wasm: new Uint8Array(8), outDir: out });
   return out;
 }
 
-test('builds packed by firmware/host/pack-image.mjs flash per chip; a build for the wrong chip is refused before writing', async () => {
+test('builds packed by the virtual build writer flash per chip; a build for the wrong chip is refused before writing', async () => {
   const baseline = process.getActiveResourcesInfo();
   const s3 = await readFlashPlan(pack('esp32s3'));
   const c3 = await readFlashPlan(pack('esp32c3'));

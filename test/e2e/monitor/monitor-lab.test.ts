@@ -75,8 +75,8 @@ test('monitors follow real firmware on virtual boards: colored logs, tree states
     // Flash both roles in parallel through the same path real boards take.
     const builds = join(stateDir, 'builds');
     const plans = await Promise.all([
-      packBuild('esp32s3', 'responder', 'SECURE', join(builds, 'responder')).then(readFlashPlan),
-      packBuild('esp32c3', 'initiator', 'SECURE', join(builds, 'initiator')).then(readFlashPlan),
+      readFlashPlan(packBuild('esp32s3', 'responder', 'SECURE', join(builds, 'responder'))),
+      readFlashPlan(packBuild('esp32c3', 'initiator', 'SECURE', join(builds, 'initiator'))),
     ]);
     const flashed = await flashBoards(
       [

@@ -21,7 +21,7 @@ export function ensureWasmFirmware(): string {
   }
   return WASM_FIRMWARE;
 }
-if (!process.env.EPV_SKIP_WASM_MAKE) ensureWasmFirmware();
+ensureWasmFirmware();
 
 /** The checkout's product paths, with the freshly built module in place of dist/'s copy. */
 export const TEST_PRODUCT_PATHS: ProductPaths = { ...productPaths(REPO), wasmFirmware: WASM_FIRMWARE };

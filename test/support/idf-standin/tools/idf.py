@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stand-in for ESP-IDF's idf.py (see ../README.md): same command line for what the extension calls,
-# strict about it, and a real image set out of firmware/host/pack-image.mjs.
+# strict about it, and a real image set out of the product's image writer (tools/pack-image.ts).
 set -euo pipefail
 
 die() { echo "idf.py (stand-in): $*" >&2; exit 2; }
@@ -83,6 +83,10 @@ for f in "${files[@]}"; do
     value[$name]="$v"
   done < "$f"
 done
+# ESP-IDF 5.x's component manager writes dependencies.lock into the project at every configure: the
+# project folder must be writable, which is why builders work on a copy of the installed project.
+printf 'dependencies:\n  idf:\n    source:\n      type: idf\n    version: 5.4.1\ndirect_dependencies:\n- idf\ntarget: %s\nversion: 2.0.0\n' "$target" \
+  > "$project/dependencies.lock" || die "cannot write $project/dependencies.lock (the project folder is read-only)"
 mkdir -p "$build"
 umask 077
 {
@@ -114,6 +118,6 @@ if [ -n "${IDF_STANDIN_FAIL:-}" ]; then
 fi
 
 echo "[1023/1024] Generating binary image from built executable"
-"${IDF_STANDIN_NODE:-node}" "$repo/firmware/host/pack-image.mjs" --target "$target" --sdkconfig "$sdkconfig" --out "$build" --idf-ver v5.4.1 > /dev/null
+"${IDF_STANDIN_NODE:-node}" --import "$repo/node_modules/tsx/dist/esm/index.mjs" "$repo/test/support/idf-standin/tools/pack-image.ts" --target "$target" --sdkconfig "$sdkconfig" --out "$build" > /dev/null
 echo "Project build complete. To flash, run:"
 echo " idf.py flash"

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { HostFirmwareBuilder, IdfFirmwareBuilder } from '../../../../extension/src/core/build/firmware-builder';
+import { IdfFirmwareBuilder, VirtualFirmwareBuilder } from '../../../../extension/src/core/build/firmware-builder';
 import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
 
@@ -75,17 +75,34 @@ test('IDF builder: missing ESP-IDF is a config error naming espnow.idfPath, fail
   assert.equal((await good.build('esp32', CONFIG)).cached, false);
 });
 
-test('host builder: packs a flashable image set through the cache', async (t) => {
+test('virtual builder: packs the shipped wasm module and the config into an image set, through the cache', async (t) => {
   const { cacheRoot } = setup(t);
-  const builder = new HostFirmwareBuilder({ repoRoot: REPO, cacheRoot });
-  const first = await builder.build('esp32', { ...CONFIG, role: 'initiator', password: '', ssid: '' });
+  const wasmPath = join(cacheRoot, '..', 'espnow_prov.wasm');
+  // The module's bytes are what the image carries: any bytes do for the packer.
+  writeFileSync(wasmPath, Buffer.from('0061736d01000000', 'hex'));
+  const builder = new VirtualFirmwareBuilder({ wasmPath, cacheRoot });
+  const initiator = { ...CONFIG, role: 'initiator' as const, password: '', ssid: '' };
+  const first = await builder.build('esp32', initiator);
   assert.equal(first.cached, false);
   assert.ok(existsSync(join(first.buildDir, 'flasher_args.json')));
   assert.equal(statSync(first.buildDir).mode & 0o777, 0o700);
-  const again = await builder.build('esp32', { ...CONFIG, role: 'initiator', password: '', ssid: '' });
+  const app = readFileSync(join(first.buildDir, 'espnow_prov.bin'));
+  assert.equal(statSync(join(first.buildDir, 'espnow_prov.bin')).mode & 0o777, 0o600, 'the app holds the secrets');
+  assert.ok(app.includes(Buffer.from('ESPNWASM0061736d', 'latin1').subarray(0, 8)) && app.includes(Buffer.from('0061736d01000000', 'hex')), 'the app carries the module');
+  const again = await builder.build('esp32', initiator);
   assert.equal(again.cached, true);
   assert.equal(again.buildDir, first.buildDir);
   const responder = await builder.build('esp32', CONFIG);
   assert.equal(responder.cached, false);
   assert.notEqual(responder.buildDir, first.buildDir);
+  // A new firmware (an updated extension) is a new build, not a stale cache hit.
+  writeFileSync(wasmPath, Buffer.from('0061736d01000000000a', 'hex'));
+  assert.equal((await builder.build('esp32', initiator)).cached, false);
+});
+
+test('virtual builder: a missing module is a build error saying what to do; an unknown chip is a config error', async (t) => {
+  const { cacheRoot } = setup(t);
+  const builder = new VirtualFirmwareBuilder({ wasmPath: join(cacheRoot, 'nowhere.wasm'), cacheRoot });
+  await assert.rejects(builder.build('esp32', CONFIG), (e: unknown) => e instanceof ProvisionError && e.kind === 'build' && /firmware is missing.*nowhere\.wasm/.test(e.message) && /Reinstall/.test(e.describe()));
+  await assert.rejects(builder.build('esp32h2', CONFIG), (e: unknown) => e instanceof ProvisionError && e.kind === 'config' && /esp32h2/.test(e.message));
 });

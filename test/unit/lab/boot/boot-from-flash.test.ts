@@ -1,11 +1,14 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Air } from '../../../../extension/src/lab/air/air';
 import { bootFromFlash } from '../../../../extension/src/lab/boot/index';
 import { appImage, CHIPS, partitionTable, SINGLE_APP, writeFirmware } from '../../../support/lab/image-builder';
 import { FakeChip } from '../../../support/lab/fake-chip';
 import { assertNothingLeft, sleep } from '../../../support/lab/resources';
 
-const deps = { stateDir: '/nonexistent-lab-state', linkPort: 1, hostProgram: '/nonexistent/espnow_prov_host', bootLoopIntervalMs: 10 };
+const air = new Air();
+after(() => air.dispose());
+const deps = { air, accessPoints: () => [], bootLoopIntervalMs: 10 };
 
 test('erased flash: the ROM banner, then invalid header lines paced into a watchdog boot loop', async () => {
   const baseline = process.getActiveResourcesInfo();
@@ -58,7 +61,7 @@ test('a valid app of unknown firmware: bootloader log with partitions, app info,
   assert.match(t, /main_task: Calling app_main\(\)\r\n$/);
   const stamps = [...t.matchAll(/^[IE] \((\d+)\)/gm)].map((m) => Number(m[1]));
   assert.deepEqual(stamps, [...stamps].sort((a, b) => a - b), 'timestamps rise');
-  assert.match(chip.logs.join('\n'), /not the espnow_prov host build, idling/);
+  assert.match(chip.logs.join('\n'), /booted app "blink"; not espnow_prov, idling/);
   p.dispose();
 });
 
@@ -105,15 +108,6 @@ test('corrupt app, corrupt table and corrupt bootloader each print what a real b
   const d = bootFromFlash(badBootloader, deps);
   assert.match(badBootloader.text, /csum err:0x[0-9a-f]+!=0x[0-9a-f]+\r\nets_main\.c 371 \r\n$/);
   d.dispose();
-});
-
-test('the host build missing: a clear UART line and a lab log naming the path and the build command', () => {
-  const chip = new FakeChip('esp32c3');
-  writeFirmware(chip.flash, 'esp32c3', appImage('esp32c3', { projectName: 'espnow_prov', config: 'CONFIG_ESP_CONSOLE_UART_BAUDRATE=115200\n' }));
-  const p = bootFromFlash(chip, deps);
-  assert.match(chip.text, /E \(\d+\) lab: host build of espnow_prov not found at \/nonexistent\/espnow_prov_host; build it with: npm run test:firmware\r\n$/);
-  assert.match(chip.logs.join('\n'), /no host build at \/nonexistent\/espnow_prov_host.*npm run test:firmware/);
-  p.dispose();
 });
 
 test('a partition beyond the end of flash reads as erased instead of throwing', async () => {

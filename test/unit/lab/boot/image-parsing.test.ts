@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImageError, parseAppImage } from '../../../../extension/src/lab/boot/app-image';
-import { findHostConfig, readAppDescription } from '../../../../extension/src/lab/boot/app-desc';
+import { readAppDescription } from '../../../../extension/src/lab/boot/app-desc';
+import { findVirtualBlob } from '../../../../extension/src/core/build/image/virtual-app-blobs';
 import { parsePartitionTable, PartitionTableError, selectBootPartition } from '../../../../extension/src/lab/boot/partition-table';
 import { appImage, buildImage, partitionTable, SINGLE_APP } from '../../../support/lab/image-builder';
 
@@ -46,10 +47,11 @@ test('app image: segments, checksum, SHA-256, app descriptor and config blob', (
   assert.equal(img.segments[0]!.dataOffset, 32);
   assert.equal(readAppDescription(img)?.projectName, 'espnow_prov');
   assert.equal(readAppDescription(img)?.idfVersion, 'v5.3.1');
-  assert.equal(Buffer.from(findHostConfig(img)!).toString(), 'CONFIG_A=1\n');
+  assert.equal(Buffer.from(findVirtualBlob(img.segments, 'config') as Uint8Array).toString(), 'CONFIG_A=1\n');
+  assert.equal(findVirtualBlob(img.segments, 'wasm'), undefined);
   const plain = appImage('esp32', { projectName: 'blink' });
   const p = parseAppImage(reader(plain), 0, plain.length, 0);
-  assert.equal(findHostConfig(p), undefined);
+  assert.equal(findVirtualBlob(p.segments, 'config'), undefined);
 });
 
 test('app image: every corruption is refused for the reason a loader gives', () => {
