@@ -1,5 +1,6 @@
 // Bundles the extension and the CLI into dist/. esptool-js is ESM-only and is bundled in; vscode is
-// provided by the editor; serialport's native prebuilds are copied beside the bundle.
+// provided by the editor; serialport's native prebuilds and the virtual boards' WebAssembly firmware
+// (built by `make -C firmware/wasm` before webpack runs, see package.json) are copied beside the bundle.
 const path = require('node:path');
 const webpack = require('webpack');
 const CopyPlugin = require('copy-webpack-plugin');
@@ -23,6 +24,10 @@ module.exports = (_env, argv) => ({
   externals: { vscode: 'commonjs vscode' },
   resolve: { extensions: ['.ts', '.js'], conditionNames: ['node', 'import', 'require', 'default'] },
   module: {
+    // esptool-js loads its stubs with dynamic import(). 'eager' folds those modules into the importing
+    // bundle, so no chunk file exists for packaging to forget (LimitChunkCountPlugin counts per entry
+    // and still left a chunk shared by both entries, which the VSIX then lacked).
+    parser: { javascript: { dynamicImportMode: 'eager' } },
     rules: [
       { test: /\.ts$/, exclude: /node_modules/, use: [{ loader: 'ts-loader', options: { transpileOnly: true, compilerOptions: { sourceMap: true } } }] },
       {
@@ -32,11 +37,12 @@ module.exports = (_env, argv) => ({
     ],
   },
   plugins: [
-    // esptool-js loads its stubs with dynamic import(); one file per entry keeps the VSIX simple.
-    new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
     new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, include: /^cli\.js$/ }),
     new CopyPlugin({
-      patterns: [{ from: 'node_modules/@serialport/bindings-cpp/prebuilds', to: 'prebuilds' }],
+      patterns: [
+        { from: 'node_modules/@serialport/bindings-cpp/prebuilds', to: 'prebuilds' },
+        { from: 'firmware/wasm/build/espnow_prov.wasm', to: 'espnow_prov.wasm' },
+      ],
     }),
   ],
   devtool: argv.mode === 'production' ? 'hidden-source-map' : 'source-map',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under the given folders with node:test through tsx. Node 20's --test takes no
-// globs, so the files are collected here; an empty folder is an error, not a silent pass.
+// Runs every *.test.ts under the given folders (or the given test files) with node:test through tsx. Node 20's
+// --test takes no globs, so the files are collected here; an empty folder is an error, not a silent pass.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,10 @@ const walk = (dir) => {
     else if (name.endsWith('.test.ts')) files.push(p);
   }
 };
-for (const r of roots) walk(r);
+for (const r of roots) {
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 if (files.length === 0) {
   console.error(`run-node-tests: no *.test.ts under ${roots.join(', ')}`);
   process.exit(1);

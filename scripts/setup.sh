@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(udev chromium libkrb5-dev ripgrep socat clang libclang-rt-14-dev llvm libmbedtls-dev cmake make gcc)
+# clang + lld (wasm-ld) + wasi-libc + libclang-rt-14-dev-wasm32 build the virtual boards' firmware (firmware/wasm).
+APT_PACKAGES=(udev chromium libkrb5-dev ripgrep socat clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev llvm libmbedtls-dev cmake make gcc)
 
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
