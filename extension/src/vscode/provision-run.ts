@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Board } from '../core/boards/board';
@@ -115,8 +114,8 @@ function syncLabAccessPoint(lab: LabController, ssid: string, password: string, 
 }
 
 export function buildersFor(places: ProvisionPlaces, idfPath: string): { virtual(): FirmwareBuilder; idf(): FirmwareBuilder } {
-  const workspaceFirmware = vscode.workspace.workspaceFolders?.map((f) => join(f.uri.fsPath, 'firmware')).find((d) => existsSync(join(d, 'main', 'Kconfig.projbuild')));
-  const firmwareDir = workspaceFirmware ?? join(places.extensionPath, 'firmware');
+  // The installed project, never one in the workspace: what the user installed is what gets built.
+  const firmwareDir = productPaths(places.extensionPath).firmwareProject;
   const cacheRoot = join(places.storagePath, 'builds');
   return {
     virtual: () => new VirtualFirmwareBuilder({ wasmPath: productPaths(places.extensionPath).wasmFirmware, cacheRoot }),

@@ -22,7 +22,8 @@ export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiat
   and chip (--builder idf: your ESP-IDF; virtual: the WebAssembly firmware, for virtual lab boards), flashes all boards in
   parallel, monitors them and follows until every initiator has an IP. Secrets come from the environment,
   never from arguments (which other users can see): ESPNOW_WIFI_PASSWORD (empty = open network) and
-  ESPNOW_PAIR_KEY (64 hex digits; required in secure mode, e.g. openssl rand -hex 32).`;
+  ESPNOW_PAIR_KEY (64 hex digits; required in secure mode, e.g. openssl rand -hex 32). --firmware builds another
+  ESP-IDF project than the one shipped with this CLI.`;
 
 const MODES: readonly SecurityMode[] = ['secure', 'espressif-5.3', 'espressif-5.4'];
 
@@ -58,7 +59,8 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   if (security === 'secure' && !/^[0-9a-fA-F]{64}$/.test(pairKey)) {
     throw new ProvisionError('config', `ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode (it ${pairKey ? `has ${pairKey.length} characters` : 'is not set'}).`, undefined, 'Make one with: export ESPNOW_PAIR_KEY=$(openssl rand -hex 32), and keep it for every board of this fleet.');
   }
-  const firmwareDir = resolve(one('firmware') ?? join(process.cwd(), 'firmware'));
+  // The project shipped beside this CLI, never one found from the working folder; --firmware builds another.
+  const firmwareDir = resolve(one('firmware') ?? deps.paths.firmwareProject);
   const cacheRoot = resolve(one('build-cache') ?? join(homedir(), '.cache', 'espnow-prov', 'builds'));
   const builder: FirmwareBuilder =
     builderKind === 'virtual' ? new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot }) : new IdfFirmwareBuilder({ idfPath: one('idf-path') ?? env.IDF_PATH, firmwareDir, cacheRoot, env });

@@ -25,17 +25,23 @@ const KEY_RE = /^[0-9a-f]{16,128}$/;
 
 /**
  * Folders and files under firmware/ that builds write, so they must not change the hash: host and
- * fuzz build output, ESP-IDF's default build folder and its generated sdkconfig, downloaded components.
+ * fuzz build output, ESP-IDF's default build folder, its generated sdkconfig and component lock file
+ * (dependencies.lock, written into the project), downloaded components.
  */
 const SKIP_DIRS = new Set(['build', '.git', 'node_modules', 'managed_components', '.cache']);
-const SKIP_FILES = new Set(['sdkconfig', 'sdkconfig.old', '.DS_Store']);
+const SKIP_FILES = new Set(['sdkconfig', 'sdkconfig.old', 'dependencies.lock', '.DS_Store']);
 
-/**
- * sha256 over every source file under `firmwareDir` (build outputs excluded), sorted by path, each as
- * path and content, so any edit, rename, addition or removal changes it.
- */
-export async function firmwareSourceHash(firmwareDir: string): Promise<string> {
-  const files: { rel: string; abs: string; link: boolean }[] = [];
+/** One source file of the firmware project. */
+export interface FirmwareSourceFile {
+  /** '/'-separated path relative to the project folder. */
+  readonly rel: string;
+  readonly abs: string;
+  readonly link: boolean;
+}
+
+/** The source files under `firmwareDir` (build outputs excluded), sorted by path. */
+export async function firmwareSourceFiles(firmwareDir: string): Promise<FirmwareSourceFile[]> {
+  const files: FirmwareSourceFile[] = [];
   const walk = async (dir: string, rel: string): Promise<void> => {
     for (const e of await readdir(dir, { withFileTypes: true })) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
@@ -48,9 +54,16 @@ export async function firmwareSourceHash(firmwareDir: string): Promise<string> {
     }
   };
   await walk(firmwareDir, '');
-  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/**
+ * sha256 over every source file under `firmwareDir` (firmwareSourceFiles()), each as path and content,
+ * so any edit, rename, addition or removal changes it.
+ */
+export async function firmwareSourceHash(firmwareDir: string): Promise<string> {
   const h = createHash('sha256');
-  for (const f of files) {
+  for (const f of await firmwareSourceFiles(firmwareDir)) {
     // A symlink counts by where it points, not by following it out of the tree.
     const body = f.link ? Buffer.from(`symlink:${await readlink(f.abs)}`) : await readFile(f.abs);
     h.update(`${f.rel}\0${body.length}\0`).update(body);
@@ -131,14 +144,18 @@ export async function cachedBuild(cacheRoot: string, key: string, produce: (dir:
   return { dir, hit: false };
 }
 
-async function moveIntoPlace(tmp: string, dir: string): Promise<void> {
-  if (existsSync(dir) && !existsSync(join(dir, MARKER))) await rm(dir, { recursive: true, force: true });
+/**
+ * Renames a finished temp folder to `dir`, whose file `marker` says it is complete. A `dir` without the
+ * marker is an interrupted earlier attempt and is replaced; a complete one that landed first is kept.
+ */
+export async function moveIntoPlace(tmp: string, dir: string, marker = MARKER): Promise<void> {
+  if (existsSync(dir) && !existsSync(join(dir, marker))) await rm(dir, { recursive: true, force: true });
   try {
     await rename(tmp, dir);
   } catch (e) {
     // rename onto a non-empty folder fails: a concurrent build of the same inputs finished first.
     const code = (e as NodeJS.ErrnoException).code;
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, MARKER))) {
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(join(dir, marker))) {
       await rm(tmp, { recursive: true, force: true });
       return;
     }
@@ -147,7 +164,7 @@ async function moveIntoPlace(tmp: string, dir: string): Promise<void> {
 }
 
 /** Creates a folder (and parents) and makes the folder itself owner-only whatever the umask. */
-async function ensurePrivateDir(dir: string): Promise<void> {
+export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const st = await lstat(dir);
   if (!st.isDirectory()) throw new ProvisionError('config', `The build cache ${dir} is not a folder.`);

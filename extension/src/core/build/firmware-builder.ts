@@ -5,6 +5,7 @@ import { ProvisionError } from '../common/errors';
 import { buildCacheKey, cachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
 import { IMAGE_TARGETS, isImageTarget } from './image/image-targets';
 import { writeVirtualBuild } from './image/virtual-build-writer';
+import { writableFirmwareProject } from './firmware-project';
 import { buildWithIdf, idfVersion, resolveIdfPath } from './idf-build';
 import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
 
@@ -108,7 +109,10 @@ export class VirtualFirmwareBuilder extends CachingBuilder {
 export interface IdfBuilderOptions {
   /** Setting `espnow.idfPath`; empty falls back to `$IDF_PATH`. */
   readonly idfPath?: string;
-  /** The ESP-IDF project folder (firmware/). */
+  /**
+   * The ESP-IDF project as installed (productPaths().firmwareProject). It may be read-only: builds run on
+   * a copy in the cache root (writableFirmwareProject).
+   */
   readonly firmwareDir: string;
   /** A private folder outside the workspace (builds hold secrets). */
   readonly cacheRoot: string;
@@ -132,7 +136,7 @@ export class IdfFirmwareBuilder extends CachingBuilder {
     const idfDir = resolveIdfPath(this.opts.idfPath, env);
     const [firmwareHash, version] = await Promise.all([
       firmwareSourceHash(this.firmwareDir).catch((e: unknown) => {
-        throw new ProvisionError('build', `Cannot read the firmware sources at ${this.firmwareDir}.`, undefined, 'Run this from a checkout of the project.', { cause: e });
+        throw new ProvisionError('build', `Cannot read the firmware sources at ${this.firmwareDir}.`, undefined, 'Reinstall the extension: it ships the firmware project.', { cause: e });
       }),
       idfVersion(idfDir),
     ]);
@@ -141,7 +145,8 @@ export class IdfFirmwareBuilder extends CachingBuilder {
     return {
       key,
       produce: async (dir) => {
-        await buildWithIdf({ idfPath: idfDir, env, firmwareDir: this.firmwareDir, target, config, buildDir: dir, signal: opts.signal, onOutput: opts.onOutput });
+        const project = await writableFirmwareProject(this.firmwareDir, this.cacheRoot, firmwareHash);
+        await buildWithIdf({ idfPath: idfDir, env, firmwareDir: project, target, config, buildDir: dir, signal: opts.signal, onOutput: opts.onOutput });
       },
     };
   }
