@@ -10,6 +10,7 @@
 #
 # Idempotent: a marker written after a verified install skips everything on the next run.
 # Env: CODE_SERVER_CACHE (default <repo>/.cache/code-server), CODE_SERVER_FORCE=1 to reinstall.
+# --check: exit 0 when an install was completed (the marker), else 1; quick and silent, for setup.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,9 @@ CACHE="${CODE_SERVER_CACHE:-$PWD/.cache/code-server}"
 MARKER="$CACHE/.installed-$VERSION"
 BIN="$CACHE/node_modules/.bin/code-server"
 PKG_DIR="$CACHE/node_modules/code-server"
+
+# The marker only, not verify(): verify runs code-server (about a second), too slow for every npm test.
+if [ "${1:-}" = --check ]; then [ "${CODE_SERVER_FORCE:-}" != 1 ] && [ -f "$MARKER" ] && [ -x "$BIN" ]; exit; fi
 
 say() { echo "install-code-server: $*"; }
 die() { echo "install-code-server: ERROR: $*" >&2; exit 1; }
