@@ -118,6 +118,6 @@ if [ -n "${IDF_STANDIN_FAIL:-}" ]; then
 fi
 
 echo "[1023/1024] Generating binary image from built executable"
-"${IDF_STANDIN_NODE:-node}" --import "$repo/node_modules/tsx/dist/esm/index.mjs" "$repo/test/support/idf-standin/tools/pack-image.ts" --target "$target" --sdkconfig "$sdkconfig" --out "$build" > /dev/null
+"${IDF_STANDIN_NODE:-node}" --import "$repo/node_modules/tsx/dist/loader.mjs" "$repo/test/support/idf-standin/tools/pack-image.ts" --target "$target" --sdkconfig "$sdkconfig" --out "$build" > /dev/null
 echo "Project build complete. To flash, run:"
 echo " idf.py flash"
