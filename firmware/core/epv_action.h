@@ -3,6 +3,7 @@
 #ifndef EPV_ACTION_H
 #define EPV_ACTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "epv_compat.h"
@@ -12,6 +13,13 @@
 #define EPV_TAG_PROV "espnow_prov"
 #define EPV_TAG_EVT "PROV_EVT"
 #define EPV_LOG_TEXT_MAX 200
+
+/** Where to join, as an Espressif WIFI frame's wifi_sta_config_t says (bssid_set / bssid / channel). */
+typedef struct {
+    bool bssid_set; /* join only the AP with this BSSID */
+    uint8_t bssid[EPV_MAC_LEN];
+    uint8_t channel; /* the AP's channel, 0 = scan */
+} epv_ap_hint_t;
 
 typedef enum {
     EPV_TIMER_BEACON = 0, /* responder: next beacon */
@@ -50,6 +58,7 @@ typedef struct {
             uint8_t ssid_len;
             uint8_t password[EPV_PASSWORD_MAX + 1];
             uint8_t password_len;
+            epv_ap_hint_t hint; /* from an Espressif WIFI frame; all zero otherwise */
         } join;
         struct {
             char level; /* 'E', 'W', 'I', 'D' */

@@ -6,8 +6,26 @@
 _Static_assert(EPV_COMPAT_BEACON_LEN == 1 + 2 * EPV_COMPAT_ID_LEN, "beacon payload size");
 _Static_assert(EPV_COMPAT_DEVICE_LEN == 1 + 2 * EPV_COMPAT_ID_LEN + 4 + EPV_COMPAT_SECRET_LEN + 1, "device size");
 _Static_assert(EPV_COMPAT_WIFI_PASSWORD_OFF == EPV_COMPAT_WIFI_SSID_OFF + EPV_SSID_MAX, "password offset");
+_Static_assert(EPV_COMPAT_WIFI_BSSID_SET_OFF == EPV_COMPAT_WIFI_SSID_OFF + 100, "bssid_set after scan_method");
+_Static_assert(EPV_COMPAT_WIFI_CHANNEL_OFF == EPV_COMPAT_WIFI_BSSID_OFF + EPV_MAC_LEN, "channel after bssid");
 
-size_t epv_compat_sta_config_len(epv_layout_t layout) { return layout == EPV_LAYOUT_IDF54 ? 184u : 180u; }
+size_t epv_compat_sta_config_len(epv_layout_t layout)
+{
+    switch (layout) {
+    case EPV_LAYOUT_IDF44: return 140u;
+    case EPV_LAYOUT_IDF54: return 184u;
+    default: return 180u;
+    }
+}
+
+const char *epv_layout_name(epv_layout_t layout)
+{
+    switch (layout) {
+    case EPV_LAYOUT_IDF44: return "IDF 4.4/5.0";
+    case EPV_LAYOUT_IDF54: return "IDF >= 5.4";
+    default: return "IDF 5.1-5.3";
+    }
+}
 
 size_t epv_compat_wifi_len(epv_layout_t layout) { return 1u + 4u + epv_compat_sta_config_len(layout) + 32u + 1u; }
 
@@ -65,8 +83,12 @@ epv_status_t epv_compat_encode_wifi(const epv_compat_wifi_t *wi, epv_layout_t la
     epv_wr_zero(&w, EPV_SSID_MAX - wi->ssid_len);
     epv_wr_bytes(&w, wi->password, wi->password_len);
     epv_wr_zero(&w, EPV_PASSWORD_MAX - wi->password_len);
+    epv_wr_zero(&w, EPV_COMPAT_WIFI_BSSID_SET_OFF - EPV_COMPAT_WIFI_PASSWORD_OFF - EPV_PASSWORD_MAX); /* scan_method */
+    epv_wr_u8(&w, wi->bssid_set ? 1 : 0);
+    epv_wr_bytes(&w, wi->bssid, EPV_MAC_LEN);
+    epv_wr_u8(&w, wi->channel);
     /* The rest of wifi_sta_config_t stays zero: the same as a zero-initialised config in ESP-IDF. */
-    epv_wr_zero(&w, sta - EPV_SSID_MAX - EPV_PASSWORD_MAX);
+    epv_wr_zero(&w, sta - (EPV_COMPAT_WIFI_CHANNEL_OFF + 1 - EPV_COMPAT_WIFI_SSID_OFF));
     epv_wr_bytes(&w, wi->token, EPV_COMPAT_TOKEN_LEN);
     epv_wr_u8(&w, 0);
     return finish(&w, out_len);
@@ -84,25 +106,45 @@ static uint8_t fixed_field(const uint8_t *src, size_t n, uint8_t *dst)
     return (uint8_t)l;
 }
 
-static epv_status_t decode_wifi(const uint8_t *p, size_t len, epv_layout_t layout, epv_compat_wifi_t *wi)
+static bool wifi_fits(const uint8_t *p, size_t len, epv_layout_t layout)
 {
     size_t base = epv_compat_wifi_len(layout);
-    if (len < base || len != base + p[base - 1]) {
-        return EPV_ERR_LENGTH;
+    return len >= base && len == base + p[base - 1];
+}
+
+unsigned epv_compat_wifi_fits(const uint8_t *payload, size_t len)
+{
+    unsigned fits = 0;
+    for (int l = 0; payload && l < EPV_LAYOUT_COUNT; l++) {
+        if (wifi_fits(payload, len, (epv_layout_t)l)) {
+            fits |= 1u << l;
+        }
     }
+    return fits;
+}
+
+static epv_status_t decode_wifi(const uint8_t *p, size_t len, epv_layout_t layout, epv_compat_wifi_t *wi)
+{
+    if (epv_compat_wifi_fits(p, len) != 1u << layout) {
+        return EPV_ERR_LENGTH; /* another layout, several, or none */
+    }
+    size_t base = epv_compat_wifi_len(layout);
     memset(wi, 0, sizeof(*wi));
     wi->mode = epv_le32(p + 1);
     wi->ssid_len = fixed_field(p + EPV_COMPAT_WIFI_SSID_OFF, EPV_SSID_MAX, wi->ssid);
     wi->password_len = fixed_field(p + EPV_COMPAT_WIFI_PASSWORD_OFF, EPV_PASSWORD_MAX, wi->password);
+    wi->bssid_set = p[EPV_COMPAT_WIFI_BSSID_SET_OFF] != 0;
+    memcpy(wi->bssid, p + EPV_COMPAT_WIFI_BSSID_OFF, EPV_MAC_LEN);
+    wi->channel = p[EPV_COMPAT_WIFI_CHANNEL_OFF];
     memcpy(wi->token, p + epv_compat_token_off(layout), EPV_COMPAT_TOKEN_LEN);
     wi->custom_size = p[base - 1];
     wi->layout = layout;
     return EPV_OK;
 }
 
-epv_status_t epv_compat_decode(const uint8_t *payload, size_t len, epv_layout_t preferred, epv_compat_msg_t *msg)
+epv_status_t epv_compat_decode(const uint8_t *payload, size_t len, epv_layout_t layout, epv_compat_msg_t *msg)
 {
-    if (!payload || !msg) {
+    if (!payload || !msg || layout >= EPV_LAYOUT_COUNT) {
         return EPV_ERR_ARG;
     }
     if (len < 1) {
@@ -133,13 +175,8 @@ epv_status_t epv_compat_decode(const uint8_t *payload, size_t len, epv_layout_t 
         }
         return epv_rd_left(&r) < d->custom_size ? EPV_ERR_LENGTH : EPV_OK;
     }
-    case EPV_KIND_WIFI: {
-        epv_layout_t other = preferred == EPV_LAYOUT_IDF53 ? EPV_LAYOUT_IDF54 : EPV_LAYOUT_IDF53;
-        if (decode_wifi(payload, len, preferred, &msg->u.wifi) == EPV_OK) {
-            return EPV_OK;
-        }
-        return decode_wifi(payload, len, other, &msg->u.wifi);
-    }
+    case EPV_KIND_WIFI:
+        return decode_wifi(payload, len, layout, &msg->u.wifi);
     default:
         return EPV_ERR_KIND;
     }

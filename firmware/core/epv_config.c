@@ -18,7 +18,8 @@ epv_status_t epv_config_validate(const epv_config_t *c, const char **why)
     const char *reason = NULL;
     if (c->role != EPV_ROLE_RESPONDER && c->role != EPV_ROLE_INITIATOR) {
         reason = "role";
-    } else if (c->mode > EPV_MODE_ESPRESSIF_54) {
+    } else if (c->mode != EPV_MODE_SECURE && c->mode != EPV_MODE_ESPRESSIF_44 && c->mode != EPV_MODE_ESPRESSIF_53 &&
+               c->mode != EPV_MODE_ESPRESSIF_54) {
         reason = "mode";
     } else if (c->channel > EPV_CHANNEL_MAX) {
         reason = "channel must be 0..13";
@@ -160,6 +161,7 @@ const char *epv_mode_name(epv_mode_t m)
 {
     switch (m) {
     case EPV_MODE_SECURE: return "secure";
+    case EPV_MODE_ESPRESSIF_44: return "espressif-4.4";
     case EPV_MODE_ESPRESSIF_53: return "espressif-5.3";
     case EPV_MODE_ESPRESSIF_54: return "espressif-5.4";
     }
@@ -168,4 +170,11 @@ const char *epv_mode_name(epv_mode_t m)
 
 const char *epv_role_name(epv_role_t r) { return r == EPV_ROLE_INITIATOR ? "initiator" : "responder"; }
 
-epv_layout_t epv_mode_layout(epv_mode_t m) { return m == EPV_MODE_ESPRESSIF_54 ? EPV_LAYOUT_IDF54 : EPV_LAYOUT_IDF53; }
+epv_layout_t epv_mode_layout(epv_mode_t m)
+{
+    switch (m) {
+    case EPV_MODE_ESPRESSIF_44: return EPV_LAYOUT_IDF44;
+    case EPV_MODE_ESPRESSIF_54: return EPV_LAYOUT_IDF54;
+    default: return EPV_LAYOUT_IDF53;
+    }
+}

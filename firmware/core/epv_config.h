@@ -15,10 +15,13 @@
 
 typedef enum { EPV_ROLE_RESPONDER = 0, EPV_ROLE_INITIATOR = 1 } epv_role_t;
 
+/* The Espressif-compatible modes differ only in the wifi_sta_config_t layout of WIFI frames, i.e. in the
+ * ESP-IDF line the Espressif peer was built with (PROTOCOL.md, "Talking to Espressif's example"). */
 typedef enum {
     EPV_MODE_SECURE = 0,
-    EPV_MODE_ESPRESSIF_53 = 1,
-    EPV_MODE_ESPRESSIF_54 = 2
+    EPV_MODE_ESPRESSIF_53 = 1, /* IDF 5.1-5.3 */
+    EPV_MODE_ESPRESSIF_54 = 2, /* IDF >= 5.4 */
+    EPV_MODE_ESPRESSIF_44 = 3  /* IDF 4.4.4+ and 5.0.1+ */
 } epv_mode_t;
 
 typedef struct {
@@ -58,8 +61,11 @@ epv_status_t epv_config_set_password(epv_config_t *c, const char *s, size_t len)
 epv_status_t epv_config_set_id(char dst[EPV_COMPAT_ID_LEN + 1], const char *s, size_t len);
 
 bool epv_config_allows(const epv_config_t *c, const uint8_t mac[EPV_MAC_LEN]);
+/** "secure", "espressif-4.4", "espressif-5.3", "espressif-5.4": the names the boot event, the lab and the
+ * extension's espnow.security setting use. */
 const char *epv_mode_name(epv_mode_t m);
 const char *epv_role_name(epv_role_t r);
+/** The WIFI layout of a compat mode (meaningless for secure mode). */
 epv_layout_t epv_mode_layout(epv_mode_t m);
 
 #endif

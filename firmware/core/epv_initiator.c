@@ -20,6 +20,7 @@ static void fail(epv_initiator_t *n, const char *reason, const char *detail)
     }
     n->state = EPV_ISTATE_FAILED;
     epv_wipe(&n->creds, sizeof(n->creds));
+    memset(&n->ap, 0, sizeof(n->ap));
     epv_out_log(&n->out, 'E', "Provisioning failed: %s (%s)", reason, detail);
     epv_evt_begin(&n->out, "failed");
     epv_evt_cstr(&n->out, "reason", reason);
@@ -106,8 +107,14 @@ static void join(epv_initiator_t *n)
     n->state = EPV_ISTATE_JOINING;
     epv_evt_begin(&n->out, "wifi_connecting");
     epv_evt_str(&n->out, "ssid", n->creds.ssid, n->creds.ssid_len);
+    if (n->ap.bssid_set) {
+        epv_evt_mac(&n->out, "bssid", n->ap.bssid);
+    }
+    if (n->ap.channel) {
+        epv_evt_int(&n->out, "channel", n->ap.channel);
+    }
     epv_evt_end(&n->out, 'I');
-    epv_out_join(&n->out, n->creds.ssid, n->creds.ssid_len, n->creds.password, n->creds.password_len);
+    epv_out_join(&n->out, n->creds.ssid, n->creds.ssid_len, n->creds.password, n->creds.password_len, &n->ap);
     epv_out_timer_start(&n->out, EPV_TIMER_WIFI, EPV_WIFI_TIMEOUT_MS);
 }
 
@@ -211,6 +218,7 @@ static void on_secure(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *pay
         }
         epv_wipe(key, sizeof(key));
         if (st == EPV_OK) {
+            memset(&n->ap, 0, sizeof(n->ap)); /* secure credentials name no AP: join by SSID */
             got_creds(n, h);
         } else {
             epv_out_log(&n->out, 'W', "Credentials frame failed authentication (%s)", epv_status_str(st));
@@ -219,18 +227,62 @@ static void on_secure(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *pay
     }
 }
 
+/* Why a WIFI payload from our responder was not read: the configured layout does not explain its length
+ * alone. Logged, because a silent drop here looks like a dead responder. */
+static void wifi_dropped(epv_initiator_t *n, const uint8_t *payload, size_t len)
+{
+    epv_layout_t want = epv_mode_layout(n->cfg.mode);
+    unsigned fits = epv_compat_wifi_fits(payload, len);
+    if (fits & (1u << want)) {
+        epv_out_log(&n->out, 'W', "WIFI frame of %u bytes dropped: its length fits more than one wifi_sta_config_t "
+                                  "layout (custom data), so which one is ambiguous", (unsigned)len);
+        return;
+    }
+    for (int l = 0; l < EPV_LAYOUT_COUNT; l++) {
+        if (fits == 1u << l) {
+            epv_out_log(&n->out, 'W', "WIFI frame of %u bytes dropped: it has the %s layout, this device is set to %s "
+                                      "(%s); choose the mode of the responder's ESP-IDF", (unsigned)len,
+                        epv_layout_name((epv_layout_t)l), epv_mode_name(n->cfg.mode), epv_layout_name(want));
+            return;
+        }
+    }
+    epv_out_log(&n->out, 'W', "WIFI frame of %u bytes dropped: no wifi_sta_config_t layout has that length "
+                              "(%u + custom_size expected)", (unsigned)len, (unsigned)epv_compat_wifi_len(want));
+}
+
+/* Takes bssid / channel from a WIFI frame as Espressif's initiator does (it hands the whole config to
+ * esp_wifi_set_config). A channel no radio can use is dropped, not passed on. */
+static void take_ap_hint(epv_initiator_t *n, const epv_compat_wifi_t *w)
+{
+    memset(&n->ap, 0, sizeof(n->ap));
+    n->ap.bssid_set = w->bssid_set;
+    if (w->bssid_set) {
+        memcpy(n->ap.bssid, w->bssid, EPV_MAC_LEN);
+    }
+    if (w->channel <= EPV_AP_CHANNEL_MAX) {
+        n->ap.channel = w->channel;
+    } else {
+        epv_out_log(&n->out, 'W', "WIFI frame names AP channel %u; ignored, the join scans", w->channel);
+    }
+}
+
 static void on_compat(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *payload, size_t len, int rssi,
                       uint8_t channel)
 {
     epv_compat_msg_t m;
+    bool from_responder = n->state == EPV_ISTATE_REQUESTING && epv_mac_equal(h->src, n->responder);
     if (epv_compat_decode(payload, len, epv_mode_layout(n->cfg.mode), &m) != EPV_OK) {
+        if (payload[0] == EPV_KIND_WIFI && from_responder) {
+            wifi_dropped(n, payload, len);
+        }
         return;
     }
     if (m.kind == EPV_KIND_BEACON && n->state == EPV_ISTATE_SCANNING) {
         found(n, h, rssi, channel);
-    } else if (m.kind == EPV_KIND_WIFI && n->state == EPV_ISTATE_REQUESTING && epv_mac_equal(h->src, n->responder)) {
+    } else if (m.kind == EPV_KIND_WIFI && from_responder) {
         if (m.u.wifi.ssid_len == 0) {
             epv_out_log(&n->out, 'W', "WIFI frame without SSID ignored");
+            epv_wipe(&m, sizeof(m));
             return;
         }
         memset(&n->creds, 0, sizeof(n->creds));
@@ -238,9 +290,7 @@ static void on_compat(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *pay
         n->creds.ssid_len = m.u.wifi.ssid_len;
         memcpy(n->creds.password, m.u.wifi.password, m.u.wifi.password_len);
         n->creds.password_len = m.u.wifi.password_len;
-        if (m.u.wifi.layout != epv_mode_layout(n->cfg.mode)) {
-            epv_out_log(&n->out, 'W', "WIFI frame uses the other wifi_sta_config_t layout; SSID and password read anyway");
-        }
+        take_ap_hint(n, &m.u.wifi);
         epv_wipe(&m, sizeof(m));
         got_creds(n, h);
     }

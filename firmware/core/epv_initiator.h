@@ -12,6 +12,7 @@
 #define EPV_WIFI_ATTEMPTS 3
 #define EPV_WIFI_TIMEOUT_MS 20000 /* per join attempt, and again for DHCP */
 #define EPV_DWELL_EXTRA_MS 10     /* dwell = beacon interval + 10 ms, as the reference scans */
+#define EPV_AP_CHANNEL_MAX 14     /* highest 2.4 GHz channel an AP hint may name (14: Japan) */
 
 typedef enum {
     EPV_ISTATE_IDLE = 0,
@@ -40,6 +41,7 @@ typedef struct {
     uint8_t wifi_attempts;
     bool told_other_mode;
     epv_creds_t creds; /* kept for re-joins; wiped on failure */
+    epv_ap_hint_t ap;  /* bssid / channel of a compat WIFI frame, for every join */
     uint8_t payload[EPV_PAYLOAD_MAX];
 } epv_initiator_t;
 

@@ -78,6 +78,17 @@ void epv_node_on_frame(epv_node_t *n, const uint8_t src[EPV_MAC_LEN], int rssi, 
     if (h.filter_adjacent_channel && h.channel && channel && h.channel != channel) {
         return;
     }
+    /* Encrypted by Espressif's own esp-now security (CONFIG_ESPNOW_PROV_SECURITY / _ALL_SECURITY): we hold no
+     * such key, and Espressif's receivers without security drop these too. Said once, so a silent peer has a
+     * reason in the log. */
+    if (h.security) {
+        if (!n->told_security) {
+            n->told_security = true;
+            epv_out_log(out_of(n), 'W', "Ignoring esp-now frames with the security bit set: turn off "
+                                        "CONFIG_ESPNOW_PROV_SECURITY / CONFIG_ESPNOW_ALL_SECURITY on the Espressif peer");
+        }
+        return;
+    }
     if (epv_dedupe_seen(&n->dedupe, h.type, h.magic)) {
         return;
     }

@@ -8,6 +8,7 @@
 typedef struct {
     epv_role_t role;
     epv_dedupe_t dedupe;
+    bool told_security; /* the "security bit set" hint was logged */
     union {
         epv_responder_t responder;
         epv_initiator_t initiator;
@@ -21,7 +22,8 @@ void epv_node_start(epv_node_t *n);
 void epv_node_on_timer(epv_node_t *n, epv_timer_id_t id);
 /**
  * One ESP-NOW frame as the radio delivered it. Frames that are not PROV, malformed, repeated (same
- * type and magic), sent by ourselves or heard on an adjacent channel are dropped here.
+ * type and magic), sent by ourselves, heard on an adjacent channel or encrypted by Espressif's esp-now
+ * security (header `security` bit) are dropped here.
  */
 void epv_node_on_frame(epv_node_t *n, const uint8_t src[EPV_MAC_LEN], int rssi, uint8_t channel,
                        const uint8_t *data, size_t len);

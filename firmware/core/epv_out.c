@@ -67,13 +67,17 @@ void epv_out_timer_stop(epv_out_t *o, epv_timer_id_t id)
     emit(o, EPV_ACT_TIMER_STOP);
 }
 
-void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len)
+void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len,
+                  const epv_ap_hint_t *hint)
 {
     memset(&o->act.u.join, 0, sizeof(o->act.u.join));
     memcpy(o->act.u.join.ssid, ssid, ssid_len);
     o->act.u.join.ssid_len = ssid_len;
     memcpy(o->act.u.join.password, pw, pw_len);
     o->act.u.join.password_len = pw_len;
+    if (hint) {
+        o->act.u.join.hint = *hint;
+    }
     emit(o, EPV_ACT_WIFI_JOIN);
 }
 

@@ -18,7 +18,9 @@ epv_status_t epv_out_send(epv_out_t *o, epv_hdr_t *h, const uint8_t *payload, si
 void epv_out_channel(epv_out_t *o, uint8_t channel);
 void epv_out_timer_start(epv_out_t *o, epv_timer_id_t id, uint32_t ms);
 void epv_out_timer_stop(epv_out_t *o, epv_timer_id_t id);
-void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len);
+/** Emits EPV_ACT_WIFI_JOIN; hint may be NULL (join any AP with that SSID, scanning all channels). */
+void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len,
+                  const epv_ap_hint_t *hint);
 /** Human-readable line with tag espnow_prov. Never pass secrets. */
 void epv_out_log(epv_out_t *o, char level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

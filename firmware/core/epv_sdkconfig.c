@@ -91,6 +91,8 @@ static const char *apply(epv_config_t *c, const char *name, const char *raw, siz
         if (is_y) c->role = EPV_ROLE_INITIATOR;
     } else if (!strcmp(name, P "MODE_SECURE")) {
         if (is_y) c->mode = EPV_MODE_SECURE;
+    } else if (!strcmp(name, P "MODE_ESPRESSIF_4_4")) {
+        if (is_y) c->mode = EPV_MODE_ESPRESSIF_44;
     } else if (!strcmp(name, P "MODE_ESPRESSIF_5_3")) {
         if (is_y) c->mode = EPV_MODE_ESPRESSIF_53;
     } else if (!strcmp(name, P "MODE_ESPRESSIF_5_4")) {

@@ -11,7 +11,9 @@ epv_status_t esp_config_load(epv_config_t *cfg, const char **why)
 #else
     cfg->role = EPV_ROLE_RESPONDER;
 #endif
-#if CONFIG_ESPNOW_MODE_ESPRESSIF_5_3
+#if CONFIG_ESPNOW_MODE_ESPRESSIF_4_4
+    cfg->mode = EPV_MODE_ESPRESSIF_44;
+#elif CONFIG_ESPNOW_MODE_ESPRESSIF_5_3
     cfg->mode = EPV_MODE_ESPRESSIF_53;
 #elif CONFIG_ESPNOW_MODE_ESPRESSIF_5_4
     cfg->mode = EPV_MODE_ESPRESSIF_54;

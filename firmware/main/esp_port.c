@@ -129,12 +129,15 @@ static void send_frame(const uint8_t dest[EPV_MAC_LEN], const uint8_t *frame, si
     }
 }
 
-static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len)
+static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len, const epv_ap_hint_t *hint)
 {
     wifi_config_t wc;
     memset(&wc, 0, sizeof(wc));
     memcpy(wc.sta.ssid, ssid, ssid_len);
     memcpy(wc.sta.password, pw, pw_len);
+    wc.sta.bssid_set = hint->bssid_set;
+    memcpy(wc.sta.bssid, hint->bssid, EPV_MAC_LEN);
+    wc.sta.channel = hint->channel;
     esp_wifi_disconnect(); /* a previous attempt may still be running */
     esp_err_t err = esp_wifi_set_config(WIFI_IF_STA, &wc);
     if (err == ESP_OK) {
@@ -170,7 +173,7 @@ static void emit(void *ctx, const epv_action_t *a)
         esp_timer_stop(s_port.timers[a->u.timer.id]);
         break;
     case EPV_ACT_WIFI_JOIN:
-        join(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len);
+        join(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len, &a->u.join.hint);
         break;
     case EPV_ACT_LOG:
         if (a->u.log.level == 'E') {

@@ -30,10 +30,11 @@ extern int epv_test_failures;
     X(compat_garbage_rejected)       \
     X(compat_device_trailing_bytes)  \
     X(compat_layout_offsets)         \
-    X(compat_wifi_other_layout)      \
+    X(compat_wifi_layouts_exact)     \
     X(secure_roundtrip)              \
     X(secure_bad_lengths_rejected)   \
-    X(fixtures_match_encoder)        \
+    X(fixtures_match_firmware)       \
+    X(fixtures_documented_offsets)   \
     X(hmac_rfc4231)                  \
     X(hkdf_rfc5869)                  \
     X(ccm_nist_vectors)              \
@@ -55,9 +56,12 @@ extern int epv_test_failures;
     X(initiator_secure_credentials)  \
     X(initiator_rejects_forged_creds) \
     X(initiator_compat_credentials)  \
+    X(initiator_compat_layouts)      \
+    X(initiator_compat_ap_hint)      \
     X(initiator_wifi_retries)        \
     X(node_drops_foreign_frames)     \
     X(e2e_secure)                    \
+    X(e2e_compat_44)                 \
     X(e2e_compat_53)                 \
     X(e2e_compat_54)                 \
     X(e2e_wrong_key)                 \

@@ -47,13 +47,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (epv_hdr_decode(data, size, &h, &p, &plen) == EPV_OK) {
         epv_compat_msg_t cm;
         epv_secure_msg_t sm;
-        (void)epv_compat_decode(p, plen, EPV_LAYOUT_IDF53, &cm);
-        (void)epv_compat_decode(p, plen, EPV_LAYOUT_IDF54, &cm);
+        for (int layout = 0; layout < EPV_LAYOUT_COUNT; layout++) {
+            (void)epv_compat_decode(p, plen, (epv_layout_t)layout, &cm);
+        }
         (void)epv_secure_decode(p, plen, &sm);
     }
     epv_compat_msg_t raw;
     (void)epv_compat_decode(data, size, EPV_LAYOUT_IDF54, &raw);
-    for (int mode = EPV_MODE_SECURE; mode <= EPV_MODE_ESPRESSIF_54; mode++) {
+    for (int mode = EPV_MODE_SECURE; mode <= EPV_MODE_ESPRESSIF_44; mode++) {
         drive(EPV_ROLE_RESPONDER, (epv_mode_t)mode, data, size);
         drive(EPV_ROLE_INITIATOR, (epv_mode_t)mode, data, size);
     }

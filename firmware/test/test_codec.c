@@ -167,15 +167,20 @@ void test_compat_roundtrip(void)
     CHECK_EQ(epv_compat_decode(buf, n, EPV_LAYOUT_IDF53, &m), EPV_OK);
     CHECK(m.kind == EPV_KIND_DEVICE && !strcmp(m.u.device.product_id, "0123456789abcdef"));
 
-    for (int layout = 0; layout < 2; layout++) {
+    static const size_t WANT[EPV_LAYOUT_COUNT] = {218, 222, 178};
+    for (int layout = 0; layout < EPV_LAYOUT_COUNT; layout++) {
         epv_compat_wifi_t w;
         sample_wifi(&w);
+        w.bssid_set = true;
+        memcpy(w.bssid, "\x02\x00\x00\x00\x0a\x01", 6);
+        w.channel = 11;
         CHECK_EQ(epv_compat_encode_wifi(&w, (epv_layout_t)layout, buf, sizeof(buf), &n), EPV_OK);
-        CHECK_EQ(n, layout ? 222 : 218);
+        CHECK_EQ(n, WANT[layout]);
         CHECK_EQ(epv_compat_decode(buf, n, (epv_layout_t)layout, &m), EPV_OK);
         CHECK(m.u.wifi.ssid_len == 6 && !memcmp(m.u.wifi.ssid, "myssid", 6));
         CHECK(m.u.wifi.password_len == 10 && !memcmp(m.u.wifi.password, "mypassword", 10));
         CHECK(m.u.wifi.token[0] == 0x5a && m.u.wifi.token[31] == 0x5a && m.u.wifi.layout == (epv_layout_t)layout);
+        CHECK(m.u.wifi.bssid_set && !memcmp(m.u.wifi.bssid, w.bssid, 6) && m.u.wifi.channel == 11);
     }
 }
 
@@ -196,7 +201,7 @@ void test_compat_truncations_rejected(void)
     for (size_t cut = 0; cut < n; cut++) {
         CHECK(epv_compat_decode(buf, cut, EPV_LAYOUT_IDF53, &m) != EPV_OK);
     }
-    for (int layout = 0; layout < 2; layout++) {
+    for (int layout = 0; layout < EPV_LAYOUT_COUNT; layout++) {
         epv_compat_wifi_t w;
         sample_wifi(&w);
         epv_compat_encode_wifi(&w, (epv_layout_t)layout, buf, sizeof(buf), &n);
@@ -227,61 +232,91 @@ void test_compat_garbage_rejected(void)
 
 void test_compat_device_trailing_bytes(void)
 {
-    /* The reference initiator sends sizeof(its union) = 218/222 bytes with stale bytes after custom_size. */
-    uint8_t buf[EPV_PAYLOAD_MAX];
-    size_t n = 0;
-    epv_compat_device_t d;
-    memset(&d, 0, sizeof(d));
-    strcpy(d.product_id, "initiator_test");
-    epv_compat_encode_device(&d, buf, sizeof(buf), &n);
-    memset(buf + n, 0xcc, 222 - n);
-    epv_compat_msg_t m;
-    CHECK_EQ(epv_compat_decode(buf, 222, EPV_LAYOUT_IDF54, &m), EPV_OK);
-    CHECK(!strcmp(m.u.device.product_id, "initiator_test"));
+    /* The reference initiator sends sizeof(its union) with stale bytes after custom_size: 178, 218 or 222
+     * bytes for the IDF 4.4/5.0, 5.1-5.3 and >= 5.4 layouts. */
+    static const size_t SIZES[] = {178, 218, 222};
+    for (size_t i = 0; i < 3; i++) {
+        uint8_t buf[EPV_PAYLOAD_MAX];
+        size_t n = 0;
+        epv_compat_device_t d;
+        memset(&d, 0, sizeof(d));
+        strcpy(d.product_id, "initiator_test");
+        epv_compat_encode_device(&d, buf, sizeof(buf), &n);
+        memset(buf + n, 0xcc, SIZES[i] - n);
+        epv_compat_msg_t m;
+        CHECK_EQ(epv_compat_decode(buf, SIZES[i], EPV_LAYOUT_IDF44, &m), EPV_OK);
+        CHECK(!strcmp(m.u.device.product_id, "initiator_test"));
+    }
 }
 
 void test_compat_layout_offsets(void)
 {
+    CHECK_EQ(epv_compat_sta_config_len(EPV_LAYOUT_IDF44), 140);
     CHECK_EQ(epv_compat_sta_config_len(EPV_LAYOUT_IDF53), 180);
     CHECK_EQ(epv_compat_sta_config_len(EPV_LAYOUT_IDF54), 184);
+    CHECK_EQ(epv_compat_wifi_len(EPV_LAYOUT_IDF44), 178);
     CHECK_EQ(epv_compat_wifi_len(EPV_LAYOUT_IDF53), 218);
     CHECK_EQ(epv_compat_wifi_len(EPV_LAYOUT_IDF54), 222);
+    CHECK_EQ(epv_compat_token_off(EPV_LAYOUT_IDF44), 145);
     CHECK_EQ(epv_compat_token_off(EPV_LAYOUT_IDF53), 185); /* 184 within espnow_prov_wifi_t, +1 kind */
     CHECK_EQ(epv_compat_token_off(EPV_LAYOUT_IDF54), 189);
-    for (int layout = 0; layout < 2; layout++) {
+    static const size_t TOKEN[EPV_LAYOUT_COUNT] = {185, 189, 145};
+    for (int layout = 0; layout < EPV_LAYOUT_COUNT; layout++) {
         uint8_t buf[EPV_PAYLOAD_MAX];
         size_t n = 0;
         epv_compat_wifi_t w;
         sample_wifi(&w);
+        w.bssid_set = true;
+        memset(w.bssid, 0xb5, 6);
+        w.channel = 6;
         epv_compat_encode_wifi(&w, (epv_layout_t)layout, buf, sizeof(buf), &n);
-        size_t tok = layout ? 189 : 185;
+        size_t tok = TOKEN[layout];
         CHECK(buf[0] == 2 && buf[1] == 1 && buf[2] == 0 && buf[3] == 0 && buf[4] == 0);
         CHECK(!memcmp(buf + 5, "myssid", 6) && buf[11] == 0);
         CHECK(!memcmp(buf + 37, "mypassword", 10) && buf[47] == 0);
+        /* wifi_sta_config_t: scan_method u32 at 96, bssid_set at 100, bssid at 101, channel at 107 (+5) */
+        CHECK(buf[105] == 1 && buf[106] == 0xb5 && buf[111] == 0xb5 && buf[112] == 6);
         for (size_t i = 47; i < tok; i++) {
-            CHECK(buf[i] == 0); /* rest of wifi_sta_config_t: zero, never stale */
+            CHECK((i >= 105 && i <= 112) || buf[i] == 0); /* the rest: zero, never stale */
         }
         CHECK(buf[tok] == 0x5a && buf[tok + 31] == 0x5a && buf[tok + 32] == 0);
         CHECK_EQ(n, tok + 33);
     }
 }
 
-void test_compat_wifi_other_layout(void)
+/* A WIFI payload is read with the configured layout only, in both directions between every pair of layouts,
+ * and a length that two layouts explain is refused rather than guessed. */
+void test_compat_wifi_layouts_exact(void)
 {
     uint8_t buf[EPV_PAYLOAD_MAX];
     size_t n = 0;
     epv_compat_wifi_t w;
-    sample_wifi(&w);
-    epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF54, buf, sizeof(buf), &n);
     epv_compat_msg_t m;
-    CHECK_EQ(epv_compat_decode(buf, n, EPV_LAYOUT_IDF53, &m), EPV_OK);
-    CHECK(m.u.wifi.layout == EPV_LAYOUT_IDF54 && m.u.wifi.token[0] == 0x5a);
-    /* with custom data: 218 + 4 custom bytes is the same length as a plain 5.4 frame; the preferred layout wins */
+    sample_wifi(&w);
+    for (int sent = 0; sent < EPV_LAYOUT_COUNT; sent++) {
+        epv_compat_encode_wifi(&w, (epv_layout_t)sent, buf, sizeof(buf), &n);
+        CHECK_EQ(epv_compat_wifi_fits(buf, n), 1u << sent);
+        for (int want = 0; want < EPV_LAYOUT_COUNT; want++) {
+            CHECK_EQ(epv_compat_decode(buf, n, (epv_layout_t)want, &m), want == sent ? EPV_OK : EPV_ERR_LENGTH);
+        }
+    }
+    /* 5.3 + 4 custom bytes (the last one 0) is 222 bytes: also a plain 5.4 frame. Neither reading is taken. */
     epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF53, buf, sizeof(buf), &n);
     buf[217] = 4;
     memset(buf + 218, 0, 4);
+    CHECK_EQ(epv_compat_wifi_fits(buf, 222), (1u << EPV_LAYOUT_IDF53) | (1u << EPV_LAYOUT_IDF54));
+    CHECK_EQ(epv_compat_decode(buf, 222, EPV_LAYOUT_IDF53, &m), EPV_ERR_LENGTH);
+    CHECK_EQ(epv_compat_decode(buf, 222, EPV_LAYOUT_IDF54, &m), EPV_ERR_LENGTH);
+    buf[221] = 9; /* now only 5.3 explains it */
     CHECK_EQ(epv_compat_decode(buf, 222, EPV_LAYOUT_IDF53, &m), EPV_OK);
-    CHECK(m.u.wifi.layout == EPV_LAYOUT_IDF53 && m.u.wifi.custom_size == 4);
+    CHECK(m.u.wifi.layout == EPV_LAYOUT_IDF53 && m.u.wifi.custom_size == 4 && m.u.wifi.token[0] == 0x5a);
+    /* 4.4 + 40 custom bytes is 218: also a plain 5.3 frame */
+    epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF44, buf, sizeof(buf), &n);
+    buf[177] = 40;
+    memset(buf + 178, 0, 40);
+    CHECK_EQ(epv_compat_wifi_fits(buf, 218), (1u << EPV_LAYOUT_IDF44) | (1u << EPV_LAYOUT_IDF53));
+    CHECK_EQ(epv_compat_decode(buf, 218, EPV_LAYOUT_IDF44, &m), EPV_ERR_LENGTH);
+    CHECK_EQ(epv_compat_decode(buf, 218, EPV_LAYOUT_IDF53, &m), EPV_ERR_LENGTH);
 }
 
 void test_secure_roundtrip(void)

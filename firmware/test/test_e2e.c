@@ -226,6 +226,7 @@ static void provision(epv_mode_t mode, int loss_pct)
 }
 
 void test_e2e_secure(void) { provision(EPV_MODE_SECURE, 0); }
+void test_e2e_compat_44(void) { provision(EPV_MODE_ESPRESSIF_44, 0); }
 void test_e2e_compat_53(void) { provision(EPV_MODE_ESPRESSIF_53, 0); }
 void test_e2e_compat_54(void) { provision(EPV_MODE_ESPRESSIF_54, 0); }
 void test_e2e_lossy_air(void)

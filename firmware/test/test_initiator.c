@@ -160,6 +160,17 @@ void test_initiator_rejects_forged_creds(void)
     CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
 }
 
+static void encode_wifi(epv_layout_t layout, uint8_t *p, size_t *n)
+{
+    epv_compat_wifi_t w;
+    memset(&w, 0, sizeof(w));
+    memcpy(w.ssid, "myssid", 6);
+    w.ssid_len = 6;
+    memcpy(w.password, "mypassword", 10);
+    w.password_len = 10;
+    epv_compat_encode_wifi(&w, layout, p, EPV_PAYLOAD_MAX, n);
+}
+
 void test_initiator_compat_credentials(void)
 {
     start(EPV_MODE_ESPRESSIF_53, 0);
@@ -173,19 +184,99 @@ void test_initiator_compat_credentials(void)
     for (size_t i = EPV_HDR_LEN + 33; a && i < a->u.send.len; i++) {
         CHECK(a->u.send.frame[i] == 0); /* auth_mode, secret, custom_size: zero */
     }
+    uint8_t p[EPV_PAYLOAD_MAX];
+    size_t n = 0;
+    encode_wifi(EPV_LAYOUT_IDF53, p, &n);
+    feed(p, n, 4, MAC_I);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "credentials_received from=24:0a:c4:00:00:01 ssid=myssid") >= 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "wifi_connecting ssid=myssid") >= 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "bssid=") < 0);
+    int j = rec_find(&rec, 0, EPV_ACT_WIFI_JOIN, NULL);
+    CHECK(j >= 0 && !rec.acts[j].u.join.hint.bssid_set && rec.acts[j].u.join.hint.channel == 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+}
+
+/* Every compat mode takes its own layout's WIFI frame (178 / 218 / 222) and drops, with a reason, the two
+ * others and an ambiguous one: never a guess. */
+void test_initiator_compat_layouts(void)
+{
+    static const epv_mode_t MODES[] = {EPV_MODE_ESPRESSIF_44, EPV_MODE_ESPRESSIF_53, EPV_MODE_ESPRESSIF_54};
+    for (int k = 0; k < 3; k++) {
+        epv_layout_t own = epv_mode_layout(MODES[k]);
+        for (int sent = 0; sent < EPV_LAYOUT_COUNT; sent++) {
+            start(MODES[k], 0);
+            feed_beacon(MODES[k], 1);
+            uint8_t p[EPV_PAYLOAD_MAX];
+            size_t n = 0;
+            encode_wifi((epv_layout_t)sent, p, &n);
+            feed(p, n, 2, MAC_I);
+            if (sent == (int)own) {
+                CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+            } else {
+                CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 0);
+                CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "dropped: it has the") >= 0);
+                CHECK(rec_find(&rec, 0, EPV_ACT_LOG, epv_layout_name((epv_layout_t)sent)) >= 0);
+                CHECK(rec_find(&rec, 0, EPV_ACT_LOG, epv_mode_name(MODES[k])) >= 0);
+            }
+        }
+    }
+    /* 5.3 frame + 4 custom bytes = 222 bytes, last custom byte 0: a plain 5.4 frame as well */
+    start(EPV_MODE_ESPRESSIF_54, 0);
+    feed_beacon(EPV_MODE_ESPRESSIF_54, 1);
+    uint8_t p[EPV_PAYLOAD_MAX];
+    size_t n = 0;
+    encode_wifi(EPV_LAYOUT_IDF53, p, &n);
+    p[217] = 4;
+    memset(p + 218, 0, 4);
+    feed(p, 222, 2, MAC_I);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "ambiguous") >= 0);
+    p[0] = 9; /* garbage of no layout */
+    feed(p, 100, 3, MAC_I);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 0);
+    p[0] = EPV_KIND_WIFI;
+    feed(p, 100, 4, MAC_I);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "no wifi_sta_config_t layout has that length") >= 0);
+}
+
+/* bssid_set / bssid / channel of a WIFI frame reach the join, as Espressif's initiator passes its whole
+ * wifi_config_t to esp_wifi_set_config; every re-join keeps them. */
+void test_initiator_compat_ap_hint(void)
+{
+    static const uint8_t AP[6] = {0x02, 0x00, 0x00, 0x00, 0x0a, 0x01};
+    start(EPV_MODE_ESPRESSIF_44, 0);
+    feed_beacon(EPV_MODE_ESPRESSIF_44, 1);
     epv_compat_wifi_t w;
     memset(&w, 0, sizeof(w));
     memcpy(w.ssid, "myssid", 6);
     w.ssid_len = 6;
-    memcpy(w.password, "mypassword", 10);
-    w.password_len = 10;
+    w.bssid_set = true;
+    memcpy(w.bssid, AP, 6);
+    w.channel = 11;
     uint8_t p[EPV_PAYLOAD_MAX];
     size_t n = 0;
-    epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF54, p, sizeof(p), &n);
-    feed(p, n, 4, MAC_I);
-    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "other wifi_sta_config_t layout") >= 0);
-    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "credentials_received from=24:0a:c4:00:00:01 ssid=myssid") >= 0);
-    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+    epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF44, p, sizeof(p), &n);
+    feed(p, n, 2, MAC_I);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "wifi_connecting ssid=myssid bssid=02:00:00:00:0a:01 channel=11") >= 0);
+    epv_node_on_wifi_disconnected(&node, 201);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 2);
+    for (int i = 0; i < rec.count; i++) {
+        const epv_action_t *a = &rec.acts[i];
+        if (a->kind == EPV_ACT_WIFI_JOIN) {
+            CHECK(a->u.join.hint.bssid_set && !memcmp(a->u.join.hint.bssid, AP, 6) && a->u.join.hint.channel == 11);
+            CHECK(a->u.join.password_len == 0);
+        }
+    }
+    /* a BSSID without bssid_set is not a constraint; a channel no radio has is dropped */
+    start(EPV_MODE_ESPRESSIF_44, 0);
+    feed_beacon(EPV_MODE_ESPRESSIF_44, 1);
+    w.bssid_set = false;
+    w.channel = 200;
+    epv_compat_encode_wifi(&w, EPV_LAYOUT_IDF44, p, sizeof(p), &n);
+    feed(p, n, 2, MAC_I);
+    int j = rec_find(&rec, 0, EPV_ACT_WIFI_JOIN, NULL);
+    CHECK(j >= 0 && !rec.acts[j].u.join.hint.bssid_set && rec.acts[j].u.join.hint.channel == 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "AP channel 200; ignored") >= 0);
 }
 
 void test_initiator_wifi_retries(void)
@@ -228,7 +319,16 @@ void test_node_drops_foreign_frames(void)
     epv_node_on_frame(&node, MAC_R, -40, 6, f, 0);
     epv_node_on_frame(&node, MAC_R, -40, 6, NULL, 30);
     CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "responder_found"), 0);
+    /* the header's security bit (Espressif's esp-now encryption): dropped, with one hint however many come */
     f[0] = 0x23;
+    for (uint16_t magic = 8; magic <= 10; magic++) {
+        fl = test_frame(f, MAC_R, bcast, magic, 6, p, n);
+        f[4] |= 1u << 6;
+        epv_node_on_frame(&node, MAC_R, -40, 6, f, fl);
+    }
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "responder_found"), 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "security bit set"), 1);
+    f[4] &= (uint8_t)~(1u << 6);
     epv_node_on_frame(&node, MAC_R, -40, 6, f, fl);
     CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "responder_found"), 1);
 }

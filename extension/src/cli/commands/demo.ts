@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ProvisionError } from '../../core/common/errors';
 import { VirtualFirmwareBuilder } from '../../core/build/firmware-builder';
 import type { ProductPaths } from '../../core/common/product-paths';
+import { SECURITY_MODES, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
@@ -17,13 +18,12 @@ import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 import { secs } from '../board-output';
 
-export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
+export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-4.4|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
   The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
   firmware per role (the WebAssembly build virtual boards run), identifies and flashes every board in parallel, monitors them all
   and follows the provisioning until every initiator has an IP address, or says exactly why not.`;
 
 const CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32'];
-const MODES = ['secure', 'espressif-5.3', 'espressif-5.4'] as const;
 
 /** Where SIGINT and SIGTERM come from: the process, or an emitter in tests (a real signal would stop the runner). */
 export interface SignalSource {
@@ -51,8 +51,8 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
   const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 8);
   const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
   const mode = opts.get('mode')?.at(-1) ?? 'secure';
-  if (!(MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode "${mode}" is not one of ${MODES.join(', ')}.`);
-  const security = mode as (typeof MODES)[number];
+  if (!(SECURITY_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode "${mode}" is not one of ${SECURITY_MODES.join(', ')}.`);
+  const security = mode as SecurityMode;
 
   // Secrets of this run only: random, never printed, and kept outside any workspace.
   const ssid = 'demo-lab';

@@ -4,7 +4,7 @@ import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from
 import { ProvisionError } from '../../core/common/errors';
 import type { ProductPaths } from '../../core/common/product-paths';
 import { checkPassword } from '../../core/config/credentials';
-import type { SecurityMode } from '../../core/config/settings';
+import { SECURITY_MODES as MODES, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
@@ -16,7 +16,7 @@ import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 
 export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID
-    [--security secure|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|virtual] [--idf-path DIR]
+    [--security secure|espressif-4.4|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|virtual] [--idf-path DIR]
     [--firmware DIR] [--build-cache DIR] [--baud N] [--timeout S] [--quiet]
   Provision Pair / Fleet without the editor, for rigs: identifies the boards, builds the firmware per role
   and chip (--builder idf: your ESP-IDF; virtual: the WebAssembly firmware, for virtual lab boards), flashes all boards in
@@ -24,8 +24,6 @@ export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiat
   never from arguments (which other users can see): ESPNOW_WIFI_PASSWORD (empty = open network) and
   ESPNOW_PAIR_KEY (64 hex digits; required in secure mode, e.g. openssl rand -hex 32). --firmware builds another
   ESP-IDF project than the one shipped with this CLI.`;
-
-const MODES: readonly SecurityMode[] = ['secure', 'espressif-5.3', 'espressif-5.4'];
 
 export interface ProvisionCommandDeps {
   /** Where the installed product's files are (the virtual boards' firmware, the ESP-IDF project). */

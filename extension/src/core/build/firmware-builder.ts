@@ -6,7 +6,7 @@ import { buildCacheKey, cachedBuild, firmwareSourceHash, type BuilderKind } from
 import { IMAGE_TARGETS, isImageTarget } from './image/image-targets';
 import { writeVirtualBuild } from './image/virtual-build-writer';
 import { writableFirmwareProject } from './firmware-project';
-import { buildWithIdf, idfVersion, resolveIdfPath } from './idf-build';
+import { buildWithIdf, checkIdfVersion, idfVersion, resolveIdfPath } from './idf-build';
 import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
 
 /** Options of one build. */
@@ -140,6 +140,8 @@ export class IdfFirmwareBuilder extends CachingBuilder {
       }),
       idfVersion(idfDir),
     ]);
+    // Before the cache: an ESP-IDF too old to build this firmware is refused even if an old build exists.
+    checkIdfVersion(version, idfDir);
     // Without a version, the ESP-IDF folder stands in for it, so switching installs still rebuilds.
     const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'idf', idfVersion: version ?? `path:${idfDir}` });
     return {

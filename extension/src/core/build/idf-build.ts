@@ -61,10 +61,13 @@ export function resolveIdfPath(idfPath: string | undefined, env: NodeJS.ProcessE
   const dir = resolve(chosen);
   if (!existsSync(join(dir, 'tools', 'idf.py'))) {
     const from = idfPath?.trim() ? `the setting ${SETTING}` : 'IDF_PATH';
-    throw new ProvisionError('config', `ESP-IDF was not found at ${dir} (from ${from}): it holds no tools/idf.py.`, undefined, `Point ${SETTING} at the root of an ESP-IDF 5.x checkout.`);
+    throw new ProvisionError('config', `ESP-IDF was not found at ${dir} (from ${from}): it holds no tools/idf.py.`, undefined, `Point ${SETTING} at the root of an ESP-IDF ${MIN_IDF_VERSION.major}.${MIN_IDF_VERSION.minor} (or later) checkout.`);
   }
   return dir;
 }
+
+/** The oldest ESP-IDF the firmware builds with: 5.1 (esp_now_recv_info_t receive callback, esp_random.h). */
+export const MIN_IDF_VERSION = { major: 5, minor: 1 } as const;
 
 /** The ESP-IDF version from tools/cmake/version.cmake ("5.4.1"), or undefined when it cannot be read. */
 export async function idfVersion(idfDir: string): Promise<string | undefined> {
@@ -76,6 +79,25 @@ export async function idfVersion(idfDir: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Refuses an ESP-IDF older than MIN_IDF_VERSION with a 'config' error that names the version found and the
+ * fix. An unreadable version passes: a checkout without version.cmake is unusual but not known to be old.
+ */
+export function checkIdfVersion(version: string | undefined, idfDir: string): void {
+  const m = version ? /^(\d+)\.(\d+)/.exec(version) : null;
+  if (!m) return;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const { major: needMajor, minor: needMinor } = MIN_IDF_VERSION;
+  if (major > needMajor || (major === needMajor && minor >= needMinor)) return;
+  throw new ProvisionError(
+    'config',
+    `ESP-IDF ${version} at ${idfDir} is too old: the firmware needs ESP-IDF ${needMajor}.${needMinor} or later.`,
+    undefined,
+    `Install ESP-IDF ${needMajor}.${needMinor} or later (5.5 or 6.0 recommended) and point ${SETTING} (or IDF_PATH) at it. ` +
+      'To provision Espressif devices built with ESP-IDF 4.4 or 5.0, keep the newer ESP-IDF for this firmware and set espnow.security to espressif-4.4.',
+  );
 }
 
 /**
@@ -91,6 +113,8 @@ export async function buildWithIdf(req: IdfBuildRequest): Promise<string> {
   const buildDir = resolve(req.buildDir);
   checkPaths(firmwareDir, buildDir, req.target);
   const fragmentText = renderSdkconfig(req.config);
+  const version = await idfVersion(idfDir);
+  checkIdfVersion(version, idfDir);
   if (req.signal?.aborted) throw cancelled(req.target);
 
   await mkdir(buildDir, { recursive: true, mode: 0o700 });
@@ -111,13 +135,14 @@ export async function buildWithIdf(req: IdfBuildRequest): Promise<string> {
   // IDF_TARGET in the environment must agree with the CMake cache or ESP-IDF stops, so a user's own
   // IDF_TARGET (e.g. from their shell profile) is overridden rather than inherited.
   const childEnv = { ...env, IDF_PATH: idfDir, IDF_TARGET: req.target };
+  onLine(`ESP-IDF ${version ?? 'of unknown version (no tools/cmake/version.cmake)'} at ${idfDir}, target ${req.target}`);
   const code = await runTree('bash', ['-c', SCRIPT, 'espnow-idf-build', firmwareDir, buildDir, defaults, req.target], childEnv, onLine, req.signal);
   if (code === 'aborted') throw cancelled(req.target);
   if (code !== 0) {
     throw new ProvisionError('build', `ESP-IDF build for ${req.target} (${req.config.role}) failed (exit ${code}):\n${tail.join('\n')}`, undefined, hintFor(tail, idfDir, firmwareDir));
   }
   if (!existsSync(join(buildDir, 'flasher_args.json'))) {
-    throw new ProvisionError('build', `ESP-IDF build for ${req.target} finished but left no flasher_args.json in ${buildDir}.`, undefined, 'Check that the ESP-IDF version is 5.x and that the project builds in an ESP-IDF terminal.');
+    throw new ProvisionError('build', `ESP-IDF build for ${req.target} finished but left no flasher_args.json in ${buildDir}.`, undefined, `Check that the project builds in an ESP-IDF terminal with this ESP-IDF (${version ?? 'version unknown'}).`);
   }
   return buildDir;
 }
@@ -157,7 +182,7 @@ function hintFor(tail: readonly string[], idfDir: string, firmwareDir: string): 
     return `ESP-IDF's tools look missing: run ${join(idfDir, 'install.sh')} once, then build again.`;
   }
   if (/bash: .*not found|spawn bash ENOENT/i.test(text)) return 'Building with ESP-IDF needs bash (Linux or macOS); use virtual boards or build in an ESP-IDF terminal.';
-  return `Run \`idf.py -C ${firmwareDir} build\` in an ESP-IDF terminal to see the full log, and check that ${SETTING} points at ESP-IDF 5.x.`;
+  return `Run \`idf.py -C ${firmwareDir} build\` in an ESP-IDF terminal to see the full log, and check that ${SETTING} points at ESP-IDF ${MIN_IDF_VERSION.major}.${MIN_IDF_VERSION.minor} or later.`;
 }
 
 function cancelled(target: string): ProvisionError {

@@ -22,7 +22,12 @@ export interface FirmwareConfig {
   readonly scanTimeoutS?: number;
 }
 
-const MODE_SYMBOL: Record<SecurityMode, string> = { secure: 'SECURE', 'espressif-5.3': 'ESPRESSIF_5_3', 'espressif-5.4': 'ESPRESSIF_5_4' };
+const MODE_SYMBOL: Record<SecurityMode, string> = {
+  secure: 'SECURE',
+  'espressif-4.4': 'ESPRESSIF_4_4',
+  'espressif-5.3': 'ESPRESSIF_5_3',
+  'espressif-5.4': 'ESPRESSIF_5_4',
+};
 
 /**
  * Renders the sdkconfig lines for one role. Strings are quoted and escaped as Kconfig reads them; values

@@ -1,6 +1,11 @@
 import { ProvisionError } from '../common/errors';
 
-export type SecurityMode = 'secure' | 'espressif-5.3' | 'espressif-5.4';
+/**
+ * The firmware's security modes (its Kconfig choice ESPNOW_MODE): `secure`, or the wire format of Espressif's
+ * esp-now provisioning with the `wifi_sta_config_t` layout of the ESP-IDF line the Espressif peer was built with
+ * (4.4 = IDF 4.4.4+/5.0.1+, 5.3 = IDF 5.1-5.3, 5.4 = IDF 5.4 and later). firmware/PROTOCOL.md has the details.
+ */
+export type SecurityMode = 'secure' | 'espressif-4.4' | 'espressif-5.3' | 'espressif-5.4';
 
 /** Every `espnow.*` setting, validated. Built from any key → value getter (VS Code config, CLI flags, JSON). */
 export interface Settings {
@@ -20,7 +25,8 @@ export interface Settings {
 
 export type SettingGetter = (key: string) => unknown;
 
-const SECURITY_MODES: readonly SecurityMode[] = ['secure', 'espressif-5.3', 'espressif-5.4'];
+/** Every SecurityMode, in the order settings and usage texts list them. */
+export const SECURITY_MODES: readonly SecurityMode[] = ['secure', 'espressif-4.4', 'espressif-5.3', 'espressif-5.4'];
 
 /** Reads and validates; the first bad value throws a 'config' error that names the setting. */
 export function readSettings(get: SettingGetter): Settings {

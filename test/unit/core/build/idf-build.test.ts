@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { buildWithIdf, idfVersion, redactor, resolveIdfPath } from '../../../../extension/src/core/build/idf-build';
+import { buildWithIdf, checkIdfVersion, idfVersion, redactor, resolveIdfPath } from '../../../../extension/src/core/build/idf-build';
 import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
 
@@ -55,7 +55,47 @@ test('builds with the stand-in ESP-IDF: flasher_args.json for the target, fragme
   assert.deepEqual(args, ['-C', FIRMWARE, '-B', buildDir, '-D', `SDKCONFIG=${buildDir}/sdkconfig`, '-D', `SDKCONFIG_DEFAULTS=${FIRMWARE}/sdkconfig.defaults;${buildDir}/sdkconfig.fragment`, '-D', 'IDF_TARGET=esp32c3', 'build']);
   assert.ok(lines.some((l) => l.includes('Project build complete')));
   assert.ok(!lines.some((l) => l.includes('Adding ESP-IDF tools to PATH')), 'export.sh chatter is dropped');
+  assert.equal(lines[0], `ESP-IDF 5.4.1 at ${STANDIN}, target esp32c3`, 'the build output starts with the ESP-IDF in use');
   assertNoSecret(lines);
+});
+
+/** A copy of the stand-in whose tools/cmake/version.cmake says `version` (major.minor.patch). */
+function standinAt(t: { after: (fn: () => void) => void }, version: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'idf-standin-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const dir = join(root, 'esp-idf');
+  cpSync(STANDIN, dir, { recursive: true });
+  // idf.py finds the repository from its own path: the copy's execs the original.
+  writeFileSync(join(dir, 'tools/idf.py'), `#!/usr/bin/env bash\nIDF_PATH="${STANDIN}" exec "${STANDIN}/tools/idf.py" "$@"\n`, { mode: 0o755 });
+  const [major, minor, patch] = version.split('.');
+  writeFileSync(join(dir, 'tools/cmake/version.cmake'), `set(IDF_VERSION_MAJOR ${major})\nset(IDF_VERSION_MINOR ${minor})\nset(IDF_VERSION_PATCH ${patch})\n`);
+  return dir;
+}
+
+test('ESP-IDF older than 5.1 is refused before anything runs, naming the version found and the fix', async (t) => {
+  for (const old of ['4.4.7', '5.0.9']) {
+    const idf = standinAt(t, old);
+    const buildDir = freshDir(t);
+    const lines: string[] = [];
+    await assert.rejects(
+      buildWithIdf({ idfPath: idf, env: env(), firmwareDir: FIRMWARE, target: 'esp32', config: CONFIG, buildDir, onOutput: (l) => lines.push(l) }),
+      (e: unknown) =>
+        e instanceof ProvisionError && e.kind === 'config' && e.message.includes(`ESP-IDF ${old} at ${idf} is too old`) &&
+        e.message.includes('needs ESP-IDF 5.1 or later') && /Install ESP-IDF 5\.1 or later .*espnow\.idfPath/.test(e.hint ?? '') &&
+        (e.hint ?? '').includes('espressif-4.4'),
+    );
+    assert.deepEqual(lines, [], 'nothing was run');
+    assert.ok(!existsSync(join(buildDir, 'sdkconfig.fragment')), 'no secrets were written for a build that cannot run');
+  }
+  for (const ok of ['5.1.0', '5.3.2', '5.5.1', '6.0.0', '6.1.0', '10.0.0']) assert.doesNotThrow(() => checkIdfVersion(ok, '/idf'));
+  assert.doesNotThrow(() => checkIdfVersion(undefined, '/idf'), 'an unreadable version is not refused');
+});
+
+test('ESP-IDF 6.0 builds, and its version leads the output', async (t) => {
+  const idf = standinAt(t, '6.0.1');
+  const lines: string[] = [];
+  await buildWithIdf({ idfPath: idf, env: env(), firmwareDir: FIRMWARE, target: 'esp32s3', config: CONFIG, buildDir: freshDir(t), onOutput: (l) => lines.push(l) });
+  assert.equal(lines[0], `ESP-IDF 6.0.1 at ${idf}, target esp32s3`);
 });
 
 test('a missing ESP-IDF is a config error naming espnow.idfPath', async (t) => {

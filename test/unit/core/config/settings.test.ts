@@ -18,7 +18,7 @@ test('defaults apply when nothing is set', () => {
 test('bad values name the setting and what to do', () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ 'espnow.wifi.channel': 14 }, /espnow\.wifi\.channel.*0 to 13/],
-    [{ 'espnow.security': 'wpa' }, /espnow\.security.*secure, espressif-5\.3, espressif-5\.4/],
+    [{ 'espnow.security': 'wpa' }, /espnow\.security.*secure, espressif-4\.4, espressif-5\.3, espressif-5\.4/],
     [{ 'espnow.wifi.ssid': 'x'.repeat(33) }, /espnow\.wifi\.ssid is longer than 32 bytes/],
     [{ 'espnow.remotePorts': 'rfc2217://a:1' }, /espnow\.remotePorts must be a list/],
     [{ 'espnow.flashBaud': 1.5 }, /espnow\.flashBaud/],
