@@ -1,8 +1,12 @@
+import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { ErrorKind } from '../core/common/errors';
 
 /**
- * The lab control socket: JSON lines over TCP on 127.0.0.1. A request is
+ * The lab control socket: JSON lines over a Unix domain socket inside the lab's 0700 state folder (a named
+ * pipe on Windows), so only the lab's user can reach it (it can read every board's flash). The first line
+ * a client sends is `{"token":"..."}` with the token from control.json, which also lives in that folder:
+ * the second lock where the folder's permissions mean less (Windows pipes accept any local user). A request is
  * `{"id":1,"op":"listBoards","args":[...]}` where `op` is a LabControl method and `args` its arguments
  * (flash bytes travel as base64); the answer is `{"id":1,"ok":true,"result":...}` or
  * `{"id":1,"ok":false,"error":{"kind":"config","message":"...","hint":"..."}}`. The server also pushes
@@ -37,10 +41,28 @@ export const CONTROL_OPS = [
 
 export type ControlOp = (typeof CONTROL_OPS)[number];
 
-/** `<stateDir>/control.json`: where a running lab says which port its control socket listens on. */
+/** `<stateDir>/control.json` (0600): where a running lab's control socket is and the token it wants. */
 export interface ControlFile {
-  readonly port: number;
+  /** A socket path, or a `\\.\pipe\...` name on Windows. */
+  readonly socket: string;
   readonly pid: number;
+  readonly token: string;
+}
+
+/** The first line a client sends. */
+export interface ControlHello {
+  readonly token: string;
+}
+
+/** 256 random bits as hex. */
+export function newControlToken(): string {
+  return crypto.randomBytes(32).toString('hex');
+}
+
+/** Compares tokens in constant time. */
+export function sameToken(a: unknown, b: string): boolean {
+  if (typeof a !== 'string' || a.length !== b.length) return false;
+  return crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 export function controlFileOf(stateDir: string): string {

@@ -6,7 +6,7 @@ import { ProvisionError } from '../core/common/errors';
 import { LineSplitter } from '../core/monitor/line-splitter';
 import type { Position } from './air/air';
 import type { BoardFaults } from './chip/chip-program';
-import { controlFileOf, type ControlEvent, type ControlFile, type ControlOp, type ControlResponse } from './control-protocol';
+import { controlFileOf, type ControlEvent, type ControlFile, type ControlHello, type ControlOp, type ControlResponse } from './control-protocol';
 import type { LabBoardInfo, LabBoardSpec, LabControl } from './lab-types';
 
 /** A whole flash image in base64 fits; anything longer is a broken peer. */
@@ -51,22 +51,27 @@ export class LabClient implements LabControl, Disposable {
     } catch {
       throw new ProvisionError('port-missing', `No lab is running for ${stateDir} (no control.json).`, undefined, 'Start one with: espnow-prov lab --boards 2');
     }
-    return LabClient.connect(file.port);
+    if (typeof file.socket !== 'string' || typeof file.token !== 'string') {
+      throw new ProvisionError('config', `${controlFileOf(stateDir)} is not a control file of this version.`, undefined, 'Restart the lab.');
+    }
+    return LabClient.connect(file.socket, file.token);
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<LabClient> {
+  /** Connects to a control socket (path or Windows pipe name) and presents the lab's token. */
+  static connect(socketPath: string, token: string): Promise<LabClient> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      const socket = net.connect({ path: socketPath });
       socket.once('connect', () => {
         socket.removeAllListeners('error');
+        socket.write(JSON.stringify({ token } satisfies ControlHello) + '\n');
         resolve(new LabClient(socket));
       });
       socket.once('error', (e: NodeJS.ErrnoException) => {
         socket.destroy();
         reject(
-          e.code === 'ECONNREFUSED'
-            ? new ProvisionError('port-missing', `No lab control socket at ${host}:${port} (connection refused).`, undefined, 'The lab may have stopped; start it again.', { cause: e })
-            : new ProvisionError('port-io', `Connecting to the lab at ${host}:${port} failed: ${e.message}`, undefined, undefined, { cause: e }),
+          e.code === 'ECONNREFUSED' || e.code === 'ENOENT'
+            ? new ProvisionError('port-missing', `No lab control socket at ${socketPath} (${e.code}).`, undefined, 'The lab may have stopped; start it again.', { cause: e })
+            : new ProvisionError('port-io', `Connecting to the lab at ${socketPath} failed: ${e.message}`, undefined, undefined, { cause: e }),
         );
       });
     });

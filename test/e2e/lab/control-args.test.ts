@@ -18,10 +18,11 @@ const programs: ProgramsFactory = () => ({
   bootFromFlash: () => ({ receive: () => undefined, dispose: () => undefined }),
 });
 
-/** One request line written as is (LabClient would never send these), and its answer. */
-function rawRequest(port: number, line: string): Promise<{ ok: boolean; error?: { kind: string; message: string } }> {
+/** One request line written as is (LabClient would never send these), after the token, and its answer. */
+function rawRequest(stateDir: string, line: string): Promise<{ ok: boolean; error?: { kind: string; message: string } }> {
+  const control = JSON.parse(fs.readFileSync(path.join(stateDir, 'control.json'), 'utf8')) as { socket: string; token: string };
   return new Promise((resolve, reject) => {
-    const s = net.connect(port, '127.0.0.1', () => s.write(line + '\n'));
+    const s = net.connect({ path: control.socket }, () => s.write(JSON.stringify({ token: control.token }) + '\n' + line + '\n'));
     let text = '';
     s.setEncoding('utf8');
     s.on('data', (d: string) => {
@@ -65,13 +66,13 @@ test('the control socket refuses bad arguments with a config error naming the ar
     await rejectsNaming(loose.setChannel(0), /setChannel: argument channel must be an integer from 1 to 13/);
 
     // `__proto__` as JSON.parse makes it: an own key, which Object.assign would turn into a prototype change.
-    const proto = await rawRequest(server.port, '{"id":7,"op":"setFaults","args":[1,{"__proto__":{"heldInReset":true}}]}');
+    const proto = await rawRequest(stateDir, '{"id":7,"op":"setFaults","args":[1,{"__proto__":{"heldInReset":true}}]}');
     assert.equal(proto.ok, false);
     assert.equal(proto.error?.kind, 'config');
     assert.match(proto.error!.message, /faults\.__proto__ is not known/);
-    const extra = await rawRequest(server.port, '{"id":9,"op":"moveIntoRange","args":[1,2]}');
+    const extra = await rawRequest(stateDir, '{"id":9,"op":"moveIntoRange","args":[1,2]}');
     assert.match(extra.error!.message, /moveIntoRange: takes 1 argument\(s\), got 2/);
-    const notArray = await rawRequest(server.port, '{"id":8,"op":"resetBoard","args":{"0":1}}');
+    const notArray = await rawRequest(stateDir, '{"id":8,"op":"resetBoard","args":{"0":1}}');
     assert.match(notArray.error!.message, /resetBoard: args must be an array/);
 
     const info = (await client.listBoards())[0];

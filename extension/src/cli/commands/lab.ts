@@ -52,7 +52,7 @@ export async function runLabCommand(args: string[], io: CliIo, deps: LabCommandD
       await lab.createBoard({ chip: 'esp32s3' });
     }
     control = await ControlServer.listen(lab, stateDir);
-    io.out(`Virtual lab in ${stateDir} (control port ${control.port})`);
+    io.out(`Virtual lab in ${stateDir} (control socket ${control.socketPath})`);
     for (const b of await lab.listBoards()) io.out(formatBoard(b));
     io.out('Press Ctrl+C to stop.');
     await (deps.untilStopped ?? untilSignal)();

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import type { Disposable } from '../../core/common/disposable';
 import { Emitter } from '../../core/common/emitter';
+import { peerOwnerCheck, type PeerOwnerCheck } from '../peer-owner';
 import type { ComPortModel } from './com-port';
 import { Rfc2217Session } from './rfc2217-session';
 
@@ -8,11 +9,15 @@ export interface Rfc2217ServerOptions {
   /** TCP port on 127.0.0.1; 0 or undefined lets the OS choose. */
   port?: number;
   log?: (message: string) => void;
+  /** Who may connect; default: only the user this process runs as (see peer-owner.ts). */
+  peerCheck?: PeerOwnerCheck;
 }
 
 /**
  * One virtual board's serial port over TCP/RFC2217, on 127.0.0.1 only. Like a real serial port it has one
- * user at a time: a second connection is closed at once (the client reports the port as busy).
+ * user at a time: a second connection is closed at once (the client reports the port as busy). The flash
+ * behind it holds Wi-Fi credentials and pair keys, so a connection from another local user is closed
+ * before a byte is exchanged (where the system can tell: see peer-owner.ts).
  */
 export class Rfc2217Server implements Disposable {
   private readonly connectEmitter = new Emitter<void>();
@@ -21,6 +26,7 @@ export class Rfc2217Server implements Disposable {
   private socket: net.Socket | undefined;
   private readonly sockets = new Set<net.Socket>();
   private disposed = false;
+  private warnedUnchecked = false;
 
   /** A host opened the port. */
   readonly onDidConnect = this.connectEmitter.event;
@@ -31,6 +37,7 @@ export class Rfc2217Server implements Disposable {
     private readonly server: net.Server,
     private readonly model: ComPortModel,
     private readonly log: (message: string) => void,
+    private readonly peerCheck: PeerOwnerCheck,
   ) {
     server.on('connection', (socket) => this.accept(socket));
   }
@@ -39,7 +46,7 @@ export class Rfc2217Server implements Disposable {
   static async listen(model: ComPortModel, options: Rfc2217ServerOptions = {}): Promise<Rfc2217Server> {
     const server = net.createServer({ noDelay: true });
     const log = options.log ?? (() => undefined);
-    const s = new Rfc2217Server(server, model, log);
+    const s = new Rfc2217Server(server, model, log, options.peerCheck ?? peerOwnerCheck());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: '127.0.0.1', port: options.port ?? 0, exclusive: true }, () => {
@@ -84,6 +91,33 @@ export class Rfc2217Server implements Disposable {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', (e) => this.log(`RFC2217 connection error: ${e.message}`));
     if (this.socket || this.disposed) {
+      socket.destroy();
+      return;
+    }
+    // No 'data' listener until the peer is known: what it sends waits in the socket.
+    void this.peerCheck(socket).then(
+      (verdict) => {
+        if (verdict.kind === 'owner' || verdict.kind === 'unchecked') {
+          if (verdict.kind === 'unchecked' && !this.warnedUnchecked) {
+            this.warnedUnchecked = true;
+            this.log(`RFC2217 port ${this.port}: this system cannot tell which user connects; serving every local connection`);
+          }
+          this.open(socket);
+          return;
+        }
+        const who = verdict.kind === 'other' ? `uid ${verdict.uid}` : 'an unknown user';
+        this.log(`RFC2217 port ${this.port}: refused a connection from ${who} (the lab serves only uid ${process.getuid?.() ?? '?'})`);
+        socket.destroy();
+      },
+      (e: unknown) => {
+        this.log(`RFC2217 port ${this.port}: refused a connection, its user could not be checked: ${e instanceof Error ? e.message : String(e)}`);
+        socket.destroy();
+      },
+    );
+  }
+
+  private open(socket: net.Socket): void {
+    if (this.socket || this.disposed || socket.destroyed) {
       socket.destroy();
       return;
     }
