@@ -16,7 +16,7 @@ function runVectors(crypto = wasmCryptoImports): { failures: number; output: str
   const r = spawnSync('make', ['-C', WASM_DIR, '-s', 'test'], { encoding: 'utf8' });
   assert.equal(r.status, 0, `make -C firmware/wasm test:\n${r.stdout}${r.stderr}`);
   const module = new WebAssembly.Module(readFileSync(join(WASM_DIR, 'build/crypto_vectors.wasm')));
-  let memory: WebAssembly.Memory | undefined;
+  let memory: WebAssembly.Memory | undefined = undefined;
   const mem = () => new Uint8Array(memory!.buffer);
   let output = '';
   const wasi = {
