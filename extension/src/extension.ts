@@ -5,6 +5,7 @@ import { RoleStore } from './core/boards/role-store';
 import { openSerialLink } from './core/serial/link-factory';
 import { PortArbiter } from './core/serial/port-arbiter';
 import { BoardTreeProvider } from './vscode/board-tree';
+import { ClearTextConsent } from './vscode/clear-text-consent';
 import { reportError, type CommandContext } from './vscode/command-context';
 import { registerBoardCommands } from './vscode/commands/board-commands';
 import { registerBuildCommands } from './vscode/commands/build-commands';
@@ -32,7 +33,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   void secretRedactor.refresh();
   const reportFailure = (e: unknown) => reportError(ctx, 'monitor', e);
   const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, () => settings().monitorBaud, reportFailure);
-  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors };
+  const clearText = new ClearTextConsent(context.globalState, () => settings().security);
+  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText };
 
   const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log);
   const places = { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath };
@@ -51,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     pollWithView,
     statusBar,
     secretRedactor,
+    clearText,
     monitors,
     setUpDiscovery(discovery, ctx),
     ...registerBoardCommands(ctx),

@@ -5,6 +5,7 @@ import type { BoardRegistry } from '../core/boards/board-registry';
 import { isProvisionError, ProvisionError } from '../core/common/errors';
 import type { Settings } from '../core/config/settings';
 import type { PortArbiter } from '../core/serial/port-arbiter';
+import type { ClearTextConsent } from './clear-text-consent';
 import type { MonitorManager } from './monitor-manager';
 import type { BoardTreeNode } from './board-tree';
 import { boardLabel } from './board-tree';
@@ -18,6 +19,8 @@ export interface CommandContext {
   readonly settings: () => Settings;
   readonly arbiter: PortArbiter;
   readonly monitors: MonitorManager;
+  /** Asks before a clear-text security mode sends a network's password (once per network). */
+  readonly clearText: ClearTextConsent;
 }
 
 /**

@@ -33,6 +33,7 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
   const settings = ctx.settings();
   const creds = await resolveWifiCredentials(settings, ctx.secrets);
   if (creds.warning) void vscode.window.showWarningMessage(`ESP-NOW: ${creds.warning}`, 'Set Wi-Fi Password').then((c) => c && vscode.commands.executeCommand('espnow.setWifiPassword'));
+  await ctx.clearText.confirm(settings.security, creds.ssid);
   const pairKey = await pairKeyFor(ctx);
   const chosen = [responder, ...initiators];
 

@@ -29,6 +29,7 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       const settings = ctx.settings();
       const creds = await resolveWifiCredentials(settings, ctx.secrets);
       const responder = role === 'responder';
+      if (responder) await ctx.clearText.confirm(settings.security, creds.ssid);
       const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password: responder ? creds.password : '', channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyFor(ctx) };
       const builders = buildersFor(places, settings.idfPath);
       const builder = kind === 'idf' ? builders.idf() : builders.virtual();
