@@ -1,22 +1,30 @@
 // Runs the integration suites inside a real VS Code extension host (code-server 4.100.3, the Node extension
-// host of VS Code 1.100.3) and then the UI test, in Debian's Chromium. `npm run test:vscode` builds the
-// extension first; this script builds the suites (tsc) itself.
+// host of VS Code 1.100.3) and then the UI test, in Debian's Chromium, against what users install: the
+// packaged VSIX (`npm run package`), installed with `code-server --install-extension` into fresh extensions
+// and user-data folders, code-server running in a temporary folder (not the checkout) on an empty workspace.
+// The suites and the UI test each get their own code-server, install and workspace, as two new users would.
 //
-// Env: ESPNOW_VSCODE_TIMEOUT_MS (overall limit, default 10 min), ESPNOW_SKIP_UI=1, ESPNOW_TEST_VERBOSE=1
-// (forward every browser console line), ESPNOW_EXT_PATH / ESPNOW_TESTS_PATH (run another extension or test
-// entry; used to check this harness against a fixture).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// VS Code runs extensionTestsPath only together with extensionDevelopmentPath; the suites pass an empty
+// folder there (it develops no extension), so the extension they reach by id is the installed one, and
+// suite/activation.test.ts checks that it is.
+//
+// Env: ESPNOW_VSIX (test this VSIX instead of packaging one now), ESPNOW_VSCODE_TIMEOUT_MS (overall limit,
+// default 15 min), ESPNOW_SKIP_UI=1, ESPNOW_SKIP_SUITES=1 (to work on one of the two), ESPNOW_KEEP_SCREENSHOT=1 (leave media/screenshot.png alone),
+// ESPNOW_TEST_VERBOSE=1 (forward every browser console line), ESPNOW_EXT_PATH / ESPNOW_TESTS_PATH (run an
+// extension folder under development, or another test entry; used to check this harness against a fixture).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, newContext } from './host/browser.mjs';
-import { codeServerBin, startCodeServer } from './host/code-server.mjs';
+import { codeServerBin, installExtension, startCodeServer, userEnv } from './host/code-server.mjs';
 import { buildSuites, makeWorkspace, readResults } from './host/suites.mjs';
 import { tailFile } from './host/tail.mjs';
+import { packagedVsix } from './host/vsix.mjs';
 import { runUiTest } from './ui-test.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const timeoutMs = Number(process.env.ESPNOW_VSCODE_TIMEOUT_MS ?? 600_000);
+const timeoutMs = Number(process.env.ESPNOW_VSCODE_TIMEOUT_MS ?? 900_000);
 const verbose = process.env.ESPNOW_TEST_VERBOSE === '1';
 const resultsDir = join(repoRoot, 'test-results');
 const say = (s) => console.log(`vscode-host: ${s}`);
@@ -63,32 +71,57 @@ async function runSuites({ context, server, ws, extPath, testsPath }) {
   return { code, page };
 }
 
-async function main() {
-  const extPath = resolve(process.env.ESPNOW_EXT_PATH ?? repoRoot);
-  const extMain = JSON.parse(readFileSync(join(extPath, 'package.json'), 'utf8')).main;
-  if (extMain && !existsSync(join(extPath, extMain))) {
-    throw new Error(`${join(extPath, extMain)} is missing: build the extension first (npm run build:dev)`);
+/**
+ * One code-server with the extension: installed from the VSIX into `dir`'s own extensions and user-data
+ * folders (installed mode), or none installed when an extension folder is under development.
+ */
+async function serverFor({ bin, dir, vsix, env }) {
+  mkdirSync(dir, { recursive: true });
+  const folders = { extensionsDir: join(dir, 'extensions'), userDataDir: join(dir, 'user-data') };
+  let installed;
+  if (vsix) {
+    const t0 = Date.now();
+    installed = installExtension({ bin, vsix, cwd: dir, env, ...folders });
+    say(`installed ${vsix} into ${installed} in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   }
+  const t0 = Date.now();
+  const server = await startCodeServer({ bin, tmp: dir, baseEnv: env, env: { ESPNOW_INSTALLED_EXTENSION: installed ?? '' }, ...folders });
+  cleanups.push(async () => {
+    await server.stop();
+    say(`code-server in ${dir} stopped`);
+  });
+  say(`code-server on port ${server.port} after ${((Date.now() - t0) / 1000).toFixed(1)}s (cwd ${dir})`);
+  return server;
+}
+
+async function main() {
+  const t0 = Date.now();
+  const devPath = process.env.ESPNOW_EXT_PATH ? resolve(process.env.ESPNOW_EXT_PATH) : undefined;
+  if (devPath) {
+    const extMain = JSON.parse(readFileSync(join(devPath, 'package.json'), 'utf8')).main;
+    if (extMain && !existsSync(join(devPath, extMain))) throw new Error(`${join(devPath, extMain)} is missing: build the extension first`);
+    say(`testing the extension under development in ${devPath} (ESPNOW_EXT_PATH), not a VSIX`);
+  }
+  const vsix = devPath ? undefined : packagedVsix(repoRoot, say);
   const bin = codeServerBin(repoRoot);
   const testsPath = process.env.ESPNOW_TESTS_PATH ? resolve(process.env.ESPNOW_TESTS_PATH) : buildSuites(repoRoot);
 
   const tmp = mkdtempSync(join(tmpdir(), 'espnow-vscode-'));
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
-  const ws = makeWorkspace(tmp);
   mkdirSync(resultsDir, { recursive: true });
+  // The editor's environment, as a user's: no npm variables or checkout folders that could lead to the checkout.
+  const env = userEnv(repoRoot);
+
+  const suitesDir = join(tmp, 'suites');
   // The test entry (suite/index.ts) writes its report here: the remote extension host's stdout goes to
   // code-server's log, not ours, and browser console forwarding mangles and reorders lines.
   const testLog = join(tmp, 'mocha.log');
   const testResults = join(tmp, 'mocha-results.json');
-
-  const t0 = Date.now();
-  say(`starting code-server (${bin})`);
-  const server = await startCodeServer({ bin, tmp, env: { ESPNOW_TEST_LOG: testLog, ESPNOW_TEST_RESULTS: testResults } });
-  cleanups.push(async () => {
-    await server.stop();
-    say('code-server stopped');
-  });
-  say(`code-server on port ${server.port} after ${((Date.now() - t0) / 1000).toFixed(1)}s; workspace ${ws}`);
+  const server = await serverFor({ bin, dir: suitesDir, vsix, env: { ...env, ESPNOW_TEST_LOG: testLog, ESPNOW_TEST_RESULTS: testResults } });
+  const ws = makeWorkspace(suitesDir);
+  // VS Code runs extensionTestsPath only with an extensionDevelopmentPath: an empty folder develops nothing.
+  const extPath = devPath ?? join(tmp, 'no-extension-under-development');
+  mkdirSync(extPath, { recursive: true });
 
   const browser = await launchBrowser(tmp);
   cleanups.push(() => browser.close());
@@ -105,9 +138,11 @@ async function main() {
   // suite/reload.test.ts leaves a marker in the workspace; a second window on the same workspace (a new
   // extension host reading the workspace state the first one wrote) then checks what survived the reload.
   const marker = join(ws, '.vscode/espnow-reload-check.json');
-  for (const phase of ['first window', 'after a window reload']) {
+  const phases = process.env.ESPNOW_SKIP_SUITES === '1' ? [] : ['first window', 'after a window reload'];
+  if (!phases.length) say('suites skipped (ESPNOW_SKIP_SUITES=1)');
+  for (const phase of phases) {
     if (phase !== 'first window' && !existsSync(marker)) break;
-    say(`running suites (${phase}) from ${testsPath}`);
+    say(`running suites (${phase}) from ${testsPath} on the empty workspace ${ws}`);
     const suites = await runSuites({ context, server, ws, extPath, testsPath });
     // Closing the page is the window closing: the workbench flushes its storage for the next one.
     await suites.page.close({ runBeforeUnload: true }).catch(() => {});
@@ -129,16 +164,26 @@ async function main() {
 
   let uiOk = true;
   if (process.env.ESPNOW_SKIP_UI !== '1') {
+    // A second new user: own install, own user data, own empty workspace, own browser profile.
+    const uiDir = join(tmp, 'ui');
+    const uiServer = await serverFor({ bin, dir: uiDir, vsix, env });
+    const uiWs = makeWorkspace(uiDir);
     const uiContext = await newContext(browser);
     cleanups.push(() => uiContext.close());
     const page = await uiContext.newPage();
     currentPage = page;
     const screenshot = join(resultsDir, 'ui-provision-pair.png');
     rmSync(screenshot, { force: true }); // a stale picture must not pass for this run's
+    const uiStart = Date.now();
     try {
-      await runUiTest({ page, url: server.url(ws, { extensionDevelopmentPath: extPath }), screenshot, log: (s) => console.log(`  ${s}`) });
+      const payload = devPath ? { extensionDevelopmentPath: devPath } : {};
+      await runUiTest({ page, url: uiServer.url(uiWs, payload), userSettingsFile: join(uiServer.userDataDir, 'User/settings.json'), screenshot, log: (s) => console.log(`  ${s}`) });
       passed += 1;
-      console.log('  ✓ UI: ESP-NOW sidebar, Boards view, Provision Pair from the command palette');
+      console.log(`  ✓ UI: Start Virtual Lab, roles from the context menu, SSID in settings, Set Wi-Fi Password, Provision Pair to the initiator's IP (${((Date.now() - uiStart) / 1000).toFixed(1)}s)`);
+      if (process.env.ESPNOW_KEEP_SCREENSHOT !== '1' && !devPath) {
+        copyFileSync(screenshot, join(repoRoot, 'media/screenshot.png'));
+        say('copied the screenshot of the successful run to media/screenshot.png (the README image)');
+      }
     } catch (e) {
       uiOk = false;
       failed += 1;

@@ -1,27 +1,54 @@
-// The UI test: drives the workbench in Chromium the way a person would (clicks and keys, no API calls) and
-// checks what they would see. Run by run-code-server.mjs against the same code-server.
+// The UI test: a new user's first Provision Pair, driven in Chromium the way a person does it (clicks and
+// keys, no API calls), checked by what they would see. Run by run-code-server.mjs on a code-server of its
+// own, with the VSIX freshly installed and an empty workspace:
+// open the ESP-NOW sidebar, Start Virtual Lab from the welcome view, set the roles from each board's context
+// menu, type the SSID into the Settings editor, Set Wi-Fi Password in its input box, run Provision Pair from
+// the command palette, and see the initiator's IP in the tree and in the result message. The picture of that
+// success is the README's screenshot.
+import { existsSync, readFileSync } from 'node:fs';
 
-/** What a person must see after running Provision Pair: a message about boards, roles or pairing. */
-const RELEVANT = /board|pair|responder|initiator|role/i;
-/** Messages from the workbench, not the extension: they mention the extension but mean it is broken. */
-const BROKEN = /Activating extension .* failed|command '.*' not found|not registered/i;
+const SSID = 'home-network';
+const PASSWORD = 'correct horse 42';
+/** How long a whole Provision Pair may take in the lab (build, flash both boards, boot, follow to an IP). */
+const PROVISION_TIMEOUT_MS = 150_000;
 
 /** Playwright's waits, with a message that says which step a person would have been stuck at. */
 async function step(log, what, fn) {
   log(`- ${what}`);
+  const t0 = Date.now();
   try {
-    return await fn();
+    const r = await fn();
+    if (Date.now() - t0 > 3_000) log(`  (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    return r;
   } catch (e) {
     throw new Error(`${what}: ${e?.message?.split('\n')[0] ?? e}`);
   }
 }
 
+/** The tree rows' accessible labels (board, port, role, state), for messages and checks. */
+function rowLabels(page) {
+  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+}
+
+/** Waits until the row of `port` has every word of `words` in its label; on timeout says what the rows showed. */
+async function waitForRow(page, port, words, timeout) {
+  const deadline = Date.now() + timeout;
+  const res = words.map((w) => new RegExp(`(^|[^\\w.])${escapeRe(w)}($|[^\\w.])`));
+  for (;;) {
+    const labels = await rowLabels(page);
+    const hit = labels.find((l) => l.includes(port) && res.every((re) => re.test(l)));
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`the row of ${port} never showed ${words.join(' and ')} (${timeout / 1000}s); rows: ${JSON.stringify(labels)}`);
+    await page.waitForTimeout(250);
+  }
+}
+
 /**
- * Opens the workbench, the ESP-NOW sidebar and its Boards view, runs "ESP-NOW: Provision Pair" from the
- * command palette, and asserts on the message it shows. Saves a screenshot to `screenshot`. Throws on failure.
+ * Runs the whole flow; saves a screenshot of the success to `screenshot`. `userSettingsFile` is the
+ * server's user settings.json, read to confirm the Settings editor saved the SSID. Throws on failure.
  */
-export async function runUiTest({ page, url, screenshot, log }) {
-  await step(log, 'open the workbench', async () => {
+export async function runUiTest({ page, url, userSettingsFile, screenshot, log }) {
+  await step(log, 'open the workbench on an empty folder', async () => {
     await page.goto(url);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
   });
@@ -34,81 +61,142 @@ export async function runUiTest({ page, url, screenshot, log }) {
     await page.locator('.part.sidebar .composite.title h2', { hasText: /ESP-NOW/i }).waitFor({ timeout: 15_000 });
   });
 
-  await step(log, 'see the Boards view (its header, and the welcome text or the board tree)', async () => {
-    // A container with a single view merges the titles ("ESP-NOW: Boards") and hides the pane header.
-    const title = page.locator('.part.sidebar .composite.title h2, .part.sidebar .pane-header').filter({ hasText: /Boards/i }).first();
-    await title.waitFor({ timeout: 15_000 });
-    if ((await title.getAttribute('aria-expanded')) === 'false') await title.click();
-    // Either no boards (the welcome view) or a tree of them: both prove the view resolved.
-    await page
-      .locator('.part.sidebar .pane-body .welcome-view-content, .part.sidebar .pane-body .monaco-list-row')
-      .first()
-      .waitFor({ timeout: 15_000 });
+  await step(log, 'click "Start Virtual Lab" in the Boards view, which has no boards yet', async () => {
+    const button = page.locator('.part.sidebar .welcome-view-content .monaco-button', { hasText: 'Start Virtual Lab' });
+    await button.waitFor({ timeout: 20_000 });
+    await button.click();
   });
 
-  await step(log, 'run "ESP-NOW: Provision Pair" from the command palette', async () => {
-    await page.locator('.part.sidebar').click({ position: { x: 10, y: 10 } });
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget .quick-input-box input');
+  const boardRows = page.locator('.part.sidebar .monaco-list-row', { hasText: /Virtual ESP32|ESP32-S3|ESP32-C3/ });
+  await step(log, 'see two virtual boards in the tree', async () => {
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Virtual lab' }).first().waitFor({ timeout: 30_000 });
+    await boardRows.nth(1).waitFor({ timeout: 15_000 });
+  });
+
+  // A board's port (its RFC2217 address) is in its row whatever else the row shows: rows are found by it.
+  const ports = [];
+  for (const n of [0, 1]) {
+    const port = /127\.0\.0\.1:\d+/.exec((await boardRows.nth(n).getAttribute('aria-label')) ?? '')?.[0];
+    if (!port) throw new Error(`board row ${n + 1} shows no port: "${await boardRows.nth(n).getAttribute('aria-label')}"`);
+    ports.push(port);
+  }
+  const rowOf = (port) => page.locator(`.part.sidebar .monaco-list-row[aria-label*="${port}"]`).first();
+  for (const [n, role] of [[0, 'Responder'], [1, 'Initiator']]) {
+    await step(log, `right-click board ${n + 1} and choose "Set Role: ${role}"`, async () => {
+      await rowOf(ports[n]).click({ button: 'right' });
+      const item = page.locator('.context-view .monaco-menu .action-item', { hasText: `Set Role: ${role}` }).first();
+      await item.waitFor({ timeout: 10_000 });
+      // Onto the item, which the menu then highlights, and Enter. (A click right after the menu opens is
+      // sometimes taken for the end of the right-click and dropped; Enter on the highlighted item never is.)
+      await item.hover();
+      await page.locator('.context-view .monaco-menu .action-item.focused', { hasText: `Set Role: ${role}` }).waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      await waitForRow(page, ports[n], [role.toLowerCase()], 10_000);
+    });
+  }
+  const [responderPort, initiatorPort] = ports;
+  log(`  rows: ${JSON.stringify(await rowLabels(page))}`);
+
+  await runFromPalette(page, log, 'Preferences: Open User Settings');
+  await step(log, `type the SSID "${SSID}" into the ESP-NOW Wi-Fi SSID setting`, async () => {
+    const search = page.locator('.settings-editor .settings-header .suggest-input-container').first();
+    await search.waitFor({ timeout: 20_000 });
+    await search.click();
+    await page.keyboard.type('espnow.wifi.ssid', { delay: 5 });
+    const setting = page.locator('.settings-editor .setting-item', { hasText: /Ssid/ }).first();
+    await setting.waitFor({ timeout: 15_000 });
+    const input = setting.locator('.setting-item-control input').first();
+    await input.click();
+    await input.fill(SSID);
+    await input.press('Tab');
+    // The Settings editor writes user settings.json after a short debounce.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const text = existsSync(userSettingsFile) ? readFileSync(userSettingsFile, 'utf8') : '';
+      if (text.includes(`"espnow.wifi.ssid": "${SSID}"`)) break;
+      if (Date.now() > deadline) throw new Error(`user settings.json never got the SSID; it holds:\n${text}`);
+      await page.waitForTimeout(200);
+    }
+  });
+  await runFromPalette(page, log, 'View: Close All Editors');
+
+  await runFromPalette(page, log, 'ESP-NOW: Set Wi-Fi Password');
+  await step(log, 'type the password into the input box and press Enter', async () => {
+    const input = page.locator('.quick-input-widget .quick-input-box input[type="password"]');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.pressSequentially('ESP-NOW: Provision Pair', { delay: 10 });
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ESP-NOW: Provision Pair' }).first();
-    await row.waitFor({ timeout: 10_000 });
+    await input.pressSequentially(PASSWORD, { delay: 5 });
     await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'Wi-Fi password stored' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Escape');
   });
 
-  const message = await step(log, 'read the message Provision Pair shows', async () => {
-    // A toast for information/warning/error messages, a dialog for modal ones.
-    const shown = page
-      .locator('.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text')
-      .first();
-    await shown.waitFor({ state: 'visible', timeout: 20_000 });
-    return (await shown.innerText()).trim();
+  await runFromPalette(page, log, 'ESP-NOW: Provision Pair');
+  const message = await step(log, 'wait for the result of Provision Pair', async () => {
+    const result = page.locator('.notifications-toasts .notification-list-item-message, .monaco-dialog-box .dialog-message-text', { hasText: /Provision Pair (done|failed|cancelled|cannot)/ }).first();
+    await result.waitFor({ state: 'visible', timeout: PROVISION_TIMEOUT_MS });
+    return (await result.innerText()).trim();
   });
   log(`  message: "${message}"`);
+  const ip = /has IP (\d+\.\d+\.\d+\.\d+)/.exec(message)?.[1];
+  if (!/Provision Pair done/.test(message) || !ip) throw new Error(`Provision Pair did not succeed: "${message}"`);
+  if (!/initiator[^;]* has IP/.test(message)) throw new Error(`the result gives no IP for the initiator: "${message}"`);
 
-  // Toasts slide in: wait for the end of the animation so the screenshot shows the message legibly.
-  await page
-    .locator('.notifications-toasts .notification-fade-in-done')
-    .first()
-    .waitFor({ timeout: 3_000 })
-    .catch(() => page.waitForTimeout(1_000));
-  if (!message) throw new Error('Provision Pair showed an empty message');
-  if (BROKEN.test(message)) throw new Error(`Provision Pair did not run: "${message}"`);
-  if (!RELEVANT.test(message)) throw new Error(`Provision Pair's message says nothing about boards or pairing: "${message}"`);
-  // Only a passing run writes this picture; a failing one leaves the runner's ui-failure.png instead.
+  await step(log, `see the initiator provisioned with IP ${ip} in the tree, and the monitors open`, async () => {
+    log(`  tree row: "${await waitForRow(page, initiatorPort, ['initiator', ip], 10_000)}"`);
+    log(`  tree row: "${await waitForRow(page, responderPort, ['responder'], 5_000)}"`);
+    // Readable on screen, not only in the accessible label: at the default sidebar width the row must not
+    // cut off the role or the IP.
+    const hidden = [...(await cutOff(rowOf(initiatorPort), ['initiator', ip])), ...(await cutOff(rowOf(responderPort), ['responder']))];
+    if (hidden.length) {
+      await page.screenshot({ path: screenshot });
+      log(`  screenshot (the tree cuts off what it must show): ${screenshot}`);
+      throw new Error(`at the default sidebar width the tree cuts off ${hidden.map((h) => `"${h}"`).join(', ')}; rows on screen: ${JSON.stringify(await page.locator('.part.sidebar .monaco-list-row').allInnerTexts())}`);
+    }
+    // xterm draws on a canvas, so the terminals' text is not in the DOM: their tabs and the panel are.
+    await page.locator('.terminal-wrapper:visible').first().waitFor({ timeout: 10_000 });
+  });
+
+  // Toasts slide in: wait for the end of the animation so the screenshot shows the message legibly, and
+  // expand the result (a long message shows one line until its toast is expanded), as a reader would.
+  await page.locator('.notifications-toasts .notification-fade-in-done').first().waitFor({ timeout: 3_000 }).catch(() => page.waitForTimeout(1_000));
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Provision Pair done' }).first();
+  await toast.hover();
+  const expand = toast.locator('.codicon-notifications-expand').first();
+  if (await expand.isVisible()) await expand.click();
+  await page.mouse.move(700, 450); // no hover tooltip over the tree in the picture
   await page.screenshot({ path: screenshot });
   log(`  screenshot: ${screenshot}`);
+}
 
-  await runFromPalette(page, log, 'ESP-NOW: Start Virtual Lab');
-  await step(log, 'see the virtual boards in the Boards tree', async () => {
-    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Virtual lab' }).first().waitFor({ timeout: 30_000 });
-    const boards = page.locator('.part.sidebar .monaco-list-row', { hasText: /Virtual ESP32|ESP32-S3|ESP32-C3/ });
-    await boards.nth(1).waitFor({ timeout: 15_000 });
-  });
-  await runFromPalette(page, log, 'ESP-NOW: Open Monitor');
-  await step(log, 'pick the first virtual board for the monitor', async () => {
-    const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'rfc2217://' }).first();
-    await pick.waitFor({ timeout: 10_000 });
-    await pick.click();
-  });
-  await step(log, 'see the monitor terminal open and the board marked as monitored in the tree', async () => {
-    // xterm draws on a canvas here, so the terminal's text is not in the DOM; the tree row says it instead.
-    await page.locator('.terminal-wrapper:visible').first().waitFor({ timeout: 20_000 });
-    // The row of a monitored board shows the monitor's pulse icon; its accessible label says "monitoring".
-    const monitored = page.locator('.part.sidebar .monaco-list-row:has(.codicon-pulse)').first();
-    await monitored.waitFor({ timeout: 20_000 }).catch(async (e) => {
-      const labels = await page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
-      throw new Error(`${e.message.split('\n')[0]}; tree rows: ${JSON.stringify(labels)}`);
+/**
+ * Which of `parts` (substrings of a tree row's text) are not wholly on screen: each one's rendered box must
+ * lie inside the row's label container, which clips overflowing text with an ellipsis.
+ */
+async function cutOff(row, parts) {
+  return row.evaluate((el, wanted) => {
+    const clip = (el.querySelector('.monaco-icon-label-container') ?? el).getBoundingClientRect();
+    const rowBox = el.getBoundingClientRect();
+    const right = Math.min(clip.right, rowBox.right);
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const texts = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) texts.push(n);
+    return wanted.filter((part) => {
+      for (const t of texts) {
+        const at = t.data.indexOf(part);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(t, at);
+        range.setEnd(t, at + part.length);
+        const box = range.getBoundingClientRect();
+        return !(box.width > 0 && box.right <= right + 0.5 && box.left >= clip.left - 0.5);
+      }
+      return true; // not in the row's text at all
     });
-    log(`  tree row: "${await monitored.getAttribute('aria-label')}"`);
-    // Give the erased board's ROM boot loop a moment to fill the terminal for the picture.
-    await page.waitForTimeout(1_500);
-  });
-  const labShot = screenshot.replace(/[^/]+$/, 'ui-virtual-lab.png');
-  await page.screenshot({ path: labShot });
-  log(`  screenshot: ${labShot}`);
-  await runFromPalette(page, log, 'ESP-NOW: Stop Virtual Lab');
+  }, parts);
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 async function runFromPalette(page, log, command) {

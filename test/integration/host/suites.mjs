@@ -1,6 +1,6 @@
 // What both runners (code-server here, @vscode/test-electron on a desktop) prepare the same way.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -25,11 +25,13 @@ export function buildSuites(repoRoot) {
   return join(repoRoot, 'out/test/integration/suite/index.js');
 }
 
-/** A workspace of its own: a real folder with workspace settings, as a user would open. */
-export function makeWorkspace(tmp) {
-  const ws = join(tmp, 'workspace');
-  mkdirSync(join(ws, '.vscode'), { recursive: true });
-  writeFileSync(join(ws, '.vscode/settings.json'), JSON.stringify({ 'espnow.wifi.ssid': 'test-network', 'espnow.lab.boardCount': 2 }, null, 2));
+/**
+ * A workspace of its own: an empty folder, as a new user opens one. Nothing of the checkout is in it (no
+ * firmware/, no settings), so the extension must find everything in its install folder.
+ */
+export function makeWorkspace(tmp, name = 'workspace') {
+  const ws = join(tmp, name);
+  mkdirSync(ws, { recursive: true });
   return ws;
 }
 

@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, extension } from './helpers';
 
@@ -9,6 +11,19 @@ describe('Activation', () => {
     assert.equal(typeof a.boards.list, 'function');
     assert.equal(typeof a.boards.onDidChange, 'function');
     assert.equal(typeof a.addDiscoverySource, 'function');
+  });
+
+  it('is the copy installed from the VSIX, with nothing of the checkout around it', function () {
+    // Set by the code-server runner, which installs the packaged VSIX; a run on an extension folder under
+    // development (the desktop runner, ESPNOW_EXT_PATH) has nothing installed to check.
+    const installed = process.env.ESPNOW_INSTALLED_EXTENSION;
+    if (!installed) this.skip();
+    assert.equal(extension().extensionPath, installed, 'the extension host loaded another copy than the installed one');
+    for (const dir of [installed, process.cwd(), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)]) {
+      for (const part of ['extension/src', 'firmware/host', 'node_modules', 'webpack.config.js']) {
+        assert.ok(!fs.existsSync(path.join(dir, part)), `${path.join(dir, part)} exists: the test would not show the product works without a checkout`);
+      }
+    }
   });
 
   it('registers every command its manifest contributes', async () => {

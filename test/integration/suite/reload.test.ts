@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, plugFakeSource, reloadMarker, until, usbBoard } from './helpers';
 
@@ -21,6 +22,7 @@ describe('Roles across a window reload', () => {
       if (!fs.existsSync(marker)) {
         await vscode.commands.executeCommand('espnow.setRoleInitiator', BOARD.path);
         assert.equal(a.boards.find(BOARD.path)?.role, 'initiator');
+        fs.mkdirSync(path.dirname(marker), { recursive: true });
         fs.writeFileSync(marker, JSON.stringify({ path: BOARD.path, role: 'initiator' }));
         return;
       }
