@@ -254,6 +254,22 @@ static void answer_secure(epv_responder_t *r, const uint8_t from[EPV_MAC_LEN], c
     sent_event(r, from);
 }
 
+/* Espressif's initiator sends its DEVICE frame with the size of its whole union, which is its WIFI payload
+ * size: 178, 218 or 222 bytes tell which ESP-IDF it was built with. A size of another layout means it will
+ * read our WIFI frame with the wrong wifi_sta_config_t, so say which mode would match (the answer goes out
+ * anyway: the configured mode is the user's call). */
+static void layout_hint(epv_responder_t *r, size_t len)
+{
+    epv_layout_t own = epv_mode_layout(r->cfg.mode);
+    for (int l = 0; l < EPV_LAYOUT_COUNT; l++) {
+        if ((epv_layout_t)l != own && len == epv_compat_wifi_len((epv_layout_t)l)) {
+            epv_out_log(&r->out, 'W', "DEVICE frame of %u bytes: the initiator looks built with %s, this responder "
+                                      "answers in the %s layout (%s)", (unsigned)len, epv_layout_name((epv_layout_t)l),
+                        epv_layout_name(own), epv_mode_name(r->cfg.mode));
+        }
+    }
+}
+
 void epv_responder_on_frame(epv_responder_t *r, const epv_hdr_t *h, const uint8_t *payload, size_t len)
 {
     if (r->state != EPV_RSTATE_BEACONING || len < 1 || !epv_mac_equal(h->dest, r->cfg.self_mac)) {
@@ -295,6 +311,7 @@ void epv_responder_on_frame(epv_responder_t *r, const epv_hdr_t *h, const uint8_
         epv_pct_encode(pid, sizeof(pid), (const uint8_t *)m.u.device.product_id, strlen(m.u.device.product_id));
         epv_out_log(&r->out, 'I', "Initiator product_id: %s, auth_mode: %lu (compat mode authenticates no one)",
                     pid, (unsigned long)m.u.device.auth_mode);
+        layout_hint(r, len);
         answer_compat(r, h->src);
     }
 }

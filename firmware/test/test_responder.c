@@ -202,6 +202,23 @@ void test_responder_compat_answers(void)
             CHECK(rec.acts[i].kind != EPV_ACT_LOG || !strstr(rec.acts[i].u.log.text, "mypassword"));
         }
     }
+    /* Espressif's initiator pads DEVICE to its union: 218 bytes = an IDF 5.1-5.3 build; a 5.4 responder says so */
+    start(EPV_MODE_ESPRESSIF_54, NULL);
+    {
+        uint8_t p[EPV_PAYLOAD_MAX], f[EPV_FRAME_MAX];
+        size_t n = 0;
+        epv_compat_device_t d;
+        memset(&d, 0, sizeof(d));
+        memset(p, 0, sizeof(p));
+        epv_compat_encode_device(&d, p, sizeof(p), &n);
+        size_t fl = test_frame(f, MAC_I, MAC_R, 9, 6, p, 218);
+        epv_node_on_frame(&node, MAC_I, -40, 6, f, fl);
+        CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "DEVICE frame of 218 bytes: the initiator looks built with IDF 5.1-5.3") >= 0);
+        CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "credentials_sent"), 1);
+        fl = test_frame(f, MAC_I, MAC_R, 10, 6, p, 222); /* its own layout: no hint */
+        epv_node_on_frame(&node, MAC_I, -40, 6, f, fl);
+        CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "initiator looks built"), 1);
+    }
     start(EPV_MODE_ESPRESSIF_54, NULL); /* a request encrypted by Espressif's esp-now security: not ours to read */
     uint8_t p[EPV_PAYLOAD_MAX], f[EPV_FRAME_MAX];
     size_t n = 0;
