@@ -16,6 +16,7 @@ import { registerProvisionCommands } from './vscode/commands/provision-commands'
 import { registerRoleCommands } from './vscode/commands/role-commands';
 import { setUpDiscovery } from './vscode/discovery-setup';
 import { LabController } from './vscode/lab-controller';
+import { buildCacheRoot } from './vscode/provision-run';
 import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
 import { SecretRedactor } from './vscode/secret-redactor';
@@ -59,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerBoardCommands(ctx),
     ...registerRoleCommands(ctx),
     ...registerFlashCommands(ctx),
-    ...registerCredentialCommands(ctx),
+    ...registerCredentialCommands(ctx, buildCacheRoot(places)),
     lab,
     ...registerLabCommands(ctx, lab),
     ...registerProvisionCommands(ctx, lab, places),

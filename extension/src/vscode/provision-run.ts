@@ -114,10 +114,15 @@ function syncLabAccessPoint(lab: LabController, ssid: string, password: string, 
   current.setAccessPoint({ ssid, password, channel: channel || current.accessPointInfo.channel, security: password ? 'wpa2-psk' : 'open' });
 }
 
+/** The build cache: in global storage, never in the workspace. */
+export function buildCacheRoot(places: Pick<ProvisionPlaces, 'storagePath'>): string {
+  return join(places.storagePath, 'builds');
+}
+
 export function buildersFor(places: ProvisionPlaces, idfPath: string): { virtual(): FirmwareBuilder; idf(): FirmwareBuilder } {
   // The installed project, never one in the workspace: what the user installed is what gets built.
   const firmwareDir = productPaths(places.extensionPath).firmwareProject;
-  const cacheRoot = join(places.storagePath, 'builds');
+  const cacheRoot = buildCacheRoot(places);
   return {
     virtual: () => new VirtualFirmwareBuilder({ wasmPath: productPaths(places.extensionPath).wasmFirmware, cacheRoot }),
     idf: () => new IdfFirmwareBuilder({ idfPath: idfPath || undefined, firmwareDir, cacheRoot }),

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProvisionError } from '../common/errors';
+import { DEFAULT_CACHE_LIMITS, evictOldBuilds, purgeBuildsHolding, sweepStaleTemps, tmpPrefix, touchBuild, writeSecretTags, type CacheLimits } from './cache-hygiene';
 
 /** Which builder produced a cached build: the real ESP-IDF, or the image packer for virtual boards. */
 export type BuilderKind = 'idf' | 'virtual';
@@ -84,6 +85,20 @@ export async function buildCacheKey(cacheRoot: string, inputs: BuildInputs): Pro
   return mac.digest('hex');
 }
 
+/** The cache's salt if it has one (nothing is created). */
+async function existingSalt(cacheRoot: string): Promise<Buffer | undefined> {
+  const salt = await readFile(join(cacheRoot, SALT_FILE)).catch(() => undefined);
+  return salt && salt.length >= 16 ? salt : undefined;
+}
+
+/**
+ * Removes every cached build that holds one of `secrets` (or whose secrets are unknown): run when the user
+ * clears or replaces the Wi-Fi password or the pair key. Returns how many builds went.
+ */
+export async function forgetSecrets(cacheRoot: string, secrets: readonly string[]): Promise<number> {
+  return purgeBuildsHolding(cacheRoot, await existingSalt(cacheRoot), secrets);
+}
+
 async function cacheSalt(cacheRoot: string): Promise<Buffer> {
   await ensurePrivateDir(cacheRoot);
   const file = join(cacheRoot, SALT_FILE);
@@ -117,30 +132,46 @@ export interface CachedBuild {
   readonly hit: boolean;
 }
 
+/** What cachedBuild needs besides the key. */
+export interface CachedBuildOptions {
+  /** The secrets the build embeds (Wi-Fi password, pair key): tagged so forgetSecrets() can find it. */
+  readonly secrets?: readonly string[];
+  readonly limits?: CacheLimits;
+}
+
 /**
  * Returns `<cacheRoot>/<key>` when it holds a complete build; otherwise calls `produce` on a fresh
  * private temp folder next to it and renames that into place, so a build killed halfway never looks
  * complete. Every folder is 0700: they hold the sdkconfig and the app image with the secrets. If
- * another build of the same key lands first, its folder is kept and ours is dropped.
+ * another build of the same key lands first, its folder is kept and ours is dropped. Temp folders of
+ * killed builds are swept first, and the least recently used builds beyond the limits go afterwards.
  */
-export async function cachedBuild(cacheRoot: string, key: string, produce: (dir: string) => Promise<void>): Promise<CachedBuild> {
+export async function cachedBuild(cacheRoot: string, key: string, produce: (dir: string) => Promise<void>, options: CachedBuildOptions = {}): Promise<CachedBuild> {
   // The key becomes a path component: only a hex digest may, never anything that could climb out.
   if (!KEY_RE.test(key)) throw new ProvisionError('internal', `Invalid build cache key "${key.slice(0, 20)}".`);
+  const limits = options.limits ?? DEFAULT_CACHE_LIMITS;
   await ensurePrivateDir(cacheRoot);
+  await sweepStaleTemps(cacheRoot, limits);
   const dir = join(cacheRoot, key);
-  if (existsSync(join(dir, MARKER))) return { dir, hit: true };
+  if (existsSync(join(dir, MARKER))) {
+    await touchBuild(dir);
+    return { dir, hit: true };
+  }
 
-  const tmp = await mkdtemp(join(cacheRoot, `.tmp-${key.slice(0, 16)}-`));
+  const tmp = await mkdtemp(join(cacheRoot, tmpPrefix(key)));
   try {
     await chmod(tmp, 0o700);
     await produce(tmp);
     if (!existsSync(join(tmp, MARKER))) throw new ProvisionError('build', `The build finished without writing ${MARKER}.`);
+    await writeSecretTags(tmp, await cacheSalt(cacheRoot), options.secrets ?? []);
+    await touchBuild(tmp);
     await chmod(tmp, 0o700);
     await moveIntoPlace(tmp, dir);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+  await evictOldBuilds(cacheRoot, dir, limits);
   return { dir, hit: false };
 }
 

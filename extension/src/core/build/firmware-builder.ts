@@ -57,7 +57,7 @@ abstract class CachingBuilder implements FirmwareBuilder {
     let pending = this.inflight.get(key);
     const joined = pending !== undefined;
     if (!pending) {
-      pending = cachedBuild(this.cacheRoot, key, produce).finally(() => this.inflight.delete(key));
+      pending = cachedBuild(this.cacheRoot, key, produce, { secrets: [config.password, config.pairKey] }).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     const { dir, hit } = await pending;
