@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvisionError } from '../../core/common/errors';
 import { VirtualFirmwareBuilder } from '../../core/build/firmware-builder';
@@ -15,6 +14,7 @@ import type { ChipKind } from '../../lab/chip/chip-program';
 import { Lab } from '../../lab/lab';
 import { labPrograms } from '../../lab/lab-programs';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { makeDemoWorkDir } from '../demo-work-dir';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 import { secs } from '../board-output';
 
@@ -76,7 +76,8 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
   signals.on('SIGINT', onSignal);
   signals.on('SIGTERM', onSignal);
   const stopIfInterrupted = () => interrupted.signal.throwIfAborted();
-  const work = mkdtempSync(join(tmpdir(), 'espnow-demo-'));
+  // Also removes the folders (with their secrets) of earlier demos that were killed.
+  const work = makeDemoWorkDir().dir;
   deps.onWorkDir?.(work);
   try {
     const chips = Array.from({ length: initiators + 1 }, (_, i) => CHIPS[i % CHIPS.length]);
