@@ -1,6 +1,7 @@
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessRunning } from '../core/common/process-alive';
 
 /**
  * The demo's work folder holds the lab's flash files and the builds, with the demo's Wi-Fi password and
@@ -42,20 +43,10 @@ export function removeStaleDemoDirs(tmpRoot = tmpdir(), now = Date.now()): numbe
     // Only real folders of this user: never follow a link, never touch another user's run.
     if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
     const pid = WITH_PID.exec(name)?.[1];
-    const stale = pid !== undefined ? !isRunning(Number(pid)) : WITHOUT_PID.test(name) && now - st.mtimeMs > LEGACY_STALE_MS;
+    const stale = pid !== undefined ? !isProcessRunning(Number(pid)) : WITHOUT_PID.test(name) && now - st.mtimeMs > LEGACY_STALE_MS;
     if (!stale) continue;
     rmSync(dir, { recursive: true, force: true });
     removed++;
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

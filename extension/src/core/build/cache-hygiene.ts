@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { lstat, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessRunning } from '../common/process-alive';
 
 /**
  * Keeping the build cache from hoarding secrets: every complete build holds the sdkconfig and an image with
@@ -96,7 +97,7 @@ export async function sweepStaleTemps(cacheRoot: string, limits: CacheLimits = D
     const pid = Number(TMP_RE.exec(name)?.[1] ?? NaN);
     const age = now - (await stat(dir).then((s) => s.mtimeMs, () => now));
     // An unnamed pid is an older layout: only age tells.
-    const dead = Number.isInteger(pid) ? !isAlive(pid) : false;
+    const dead = Number.isInteger(pid) ? !isProcessRunning(pid) : false;
     if (dead || age > limits.staleTmpMs) {
       await rm(dir, { recursive: true, force: true });
       removed++;
@@ -152,15 +153,4 @@ async function treeBytes(path: string): Promise<number> {
   let total = 0;
   for (const name of await listNames(path)) total += await treeBytes(join(path, name));
   return total;
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it runs, as someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
