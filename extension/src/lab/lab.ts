@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { join } from 'node:path';
 import { DisposableStore, type Disposable } from '../core/common/disposable';
 import { Emitter } from '../core/common/emitter';
 import { ProvisionError } from '../core/common/errors';
@@ -61,6 +62,8 @@ export class Lab implements LabControl, Disposable {
     fs.mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
     fs.chmodSync(options.stateDir, 0o700);
     const log = options.log ?? (() => undefined);
+    const stale = removeLegacyConfigFiles(options.stateDir);
+    if (stale) log(`removed ${stale} config file(s) an older lab left behind`);
     const saved = readLabState(options.stateDir);
     const air = new Air(options.air);
     const lab: Lab = new Lab(options.stateDir, air, options.programs, options.accessPoint ?? DEFAULT_ACCESS_POINT, log);
@@ -222,6 +225,23 @@ export class Lab implements LabControl, Disposable {
     this.boards.clear();
     for (const b of boards) b.dispose();
   }
+}
+
+/**
+ * Labs before the WebAssembly firmware handed each native firmware program its config (Wi-Fi password, pair
+ * key) as a file under `<state>/run/`; one killed before its cleanup left them there. Today's lab writes
+ * none, and removes what an older one left behind.
+ */
+function removeLegacyConfigFiles(stateDir: string): number {
+  const run = join(stateDir, 'run');
+  let names: string[];
+  try {
+    names = fs.readdirSync(run);
+  } catch {
+    return 0;
+  }
+  fs.rmSync(run, { recursive: true, force: true });
+  return names.filter((n) => n.startsWith('config-')).length;
 }
 
 function infoOf(b: VirtualBoard): LabBoardInfo {

@@ -113,7 +113,7 @@ test('the control socket offers the same operations, pushes changes, and discove
   await assert.rejects(LabClient.connectToStateDir(stateDir), (e: unknown) => e instanceof ProvisionError && e.kind === 'port-missing');
 });
 
-test('a starting lab removes config files (Wi-Fi password, pair key) that a killed earlier lab left behind', async () => {
+test('a starting lab removes config files (Wi-Fi password, pair key) that a killed older lab left behind', async () => {
   const stateDir = path.join(root, 'stale-config');
   const run = path.join(stateDir, 'run');
   fs.mkdirSync(run, { recursive: true, mode: 0o700 });
