@@ -1,5 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ProvisionError } from '../../../extension/src/core/common/errors';
 import type { CliIo } from '../../../extension/src/cli/cli-io';
 import { main } from '../../../extension/src/cli/main';
@@ -64,6 +66,20 @@ test('flash: PORT=DIR gives a board its own build; bad arguments are usage error
   const io = capture();
   assert.equal(await main(['flash', '--build', '/nonexistent', 'a'], io), 11);
   assert.match(io.errLines[0], /flasher_args\.json does not exist/);
+});
+
+test('flash: an entry of flasher_args.json outside the build folder fails the run naming it, and nothing is written', async () => {
+  const dir = makeBuildDir({ appSize: 4096 });
+  const args = JSON.parse(readFileSync(join(dir, 'flasher_args.json'), 'utf8')) as { flash_files: Record<string, string> };
+  args.flash_files['0x10000'] = '../../../../../etc/passwd';
+  writeFileSync(join(dir, 'flasher_args.json'), JSON.stringify(args));
+  const { boards, deps: d } = deps(['a']);
+  const io = capture();
+  const code = await runFlashCommand(['--build', dir, 'a'], io, d).catch((e: unknown) => (e instanceof ProvisionError ? e : Promise.reject(e)));
+  const text = code instanceof ProvisionError ? code.describe() : io.errLines.join('\n');
+  assert.notEqual(code, 0);
+  assert.match(text, /0x10000, "\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd", is outside the build folder/);
+  assert.ok(boards.get('a')!.flash.every((b) => b === 0xff), 'the board was not written');
 });
 
 test('identify: one line per board, failures on stderr with the exit code of their kind', async () => {

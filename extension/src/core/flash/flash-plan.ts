@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ProvisionError } from '../common/errors';
 
@@ -40,9 +40,11 @@ export interface FlashPlan {
 const ARGS_FILE = 'flasher_args.json';
 
 /**
- * Reads `flasher_args.json` of an idf.py build and every file it names, and checks them: files exist and
- * are not empty, offsets are numbers on sector boundaries, and no two regions overlap. Every problem is
- * a ProvisionError ('build') that names the file and says what to do.
+ * Reads `flasher_args.json` of an idf.py build and every file it names, and checks them: files lie inside
+ * the build folder (after following symlinks), exist and are not empty, offsets are numbers on sector
+ * boundaries, and no two regions overlap. Every problem is a ProvisionError ('build') that names the file
+ * and says what to do. A flasher_args.json is data from wherever the build came from: an entry such as
+ * "../../etc/passwd" must not put another file of the user's onto a board (and so onto the air).
  */
 export async function readFlashPlan(buildDir: string): Promise<FlashPlan> {
   const dir = path.resolve(buildDir);
@@ -53,10 +55,11 @@ export async function readFlashPlan(buildDir: string): Promise<FlashPlan> {
     throw buildError(`${argsPath} lists no flash_files.`, 'Rebuild the firmware; a complete idf.py build lists the bootloader, partition table and app.');
   }
   const regions: FlashRegion[] = [];
+  const realDir = await realpath(dir).catch(() => dir);
   for (const [offsetText, name] of Object.entries(files)) {
     if (typeof name !== 'string' || name.trim() === '') throw buildError(`${argsPath}: the file for offset ${offsetText} is not a file name.`, 'Rebuild the firmware.');
     const offset = parseOffset(offsetText, name, argsPath);
-    regions.push(await readRegion(dir, offset, name));
+    regions.push(await readRegion(dir, realDir, offset, name, argsPath));
   }
   regions.sort((a, b) => a.offset - b.offset);
   checkOverlaps(regions);
@@ -147,17 +150,34 @@ function parseOffset(text: string, name: string, argsPath: string): number {
   return offset;
 }
 
-async function readRegion(dir: string, offset: number, name: string): Promise<FlashRegion> {
+async function readRegion(dir: string, realDir: string, offset: number, name: string, argsPath: string): Promise<FlashRegion> {
   const file = path.resolve(dir, name);
-  let bytes: Uint8Array;
+  const outside = (): ProvisionError =>
+    buildError(`${argsPath}: the file for 0x${offset.toString(16)}, "${name}", is outside the build folder ${dir}; refused.`, 'A build names only files inside its own build folder: rebuild the firmware, or check where this build folder came from.');
+  if (path.isAbsolute(name) || !isInside(dir, file)) throw outside();
+  let real: string;
   try {
-    bytes = await readFile(file);
+    real = await realpath(file);
   } catch (e) {
     throw buildError(`${name} (for 0x${offset.toString(16)}) is missing: ${file} does not exist.`, 'The build is incomplete; run the build again.', e);
+  }
+  // A symlink (of the file or of a folder on its way) that leads out of the build is refused too.
+  if (!isInside(realDir, real)) throw outside();
+  if (!(await stat(real)).isFile()) throw buildError(`${name} (for 0x${offset.toString(16)}) is not a regular file: ${file}.`, 'The build is incomplete; run the build again.');
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(real);
+  } catch (e) {
+    throw buildError(`${name} (for 0x${offset.toString(16)}) cannot be read: ${file}.`, 'The build is incomplete; run the build again.', e);
   }
   if (bytes.length === 0) throw buildError(`${name} (for 0x${offset.toString(16)}) is empty: ${file}.`, 'The build is incomplete; run the build again.');
   const data = padTo4(bytes);
   return { offset, name, file, data, md5: md5Hex(data) };
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel);
 }
 
 function checkOverlaps(sorted: readonly FlashRegion[]): void {

@@ -98,3 +98,28 @@ test('a build larger than the board flash, or made for more flash, is refused', 
   assert.throws(() => checkPlanFitsBoard(small, { board: 'b', chip: 'ESP32-S3', flashSize: '2MB' }), (e: unknown) => e instanceof ProvisionError && /expects 4MB of flash, but this board has 2MB/.test(e.message));
   checkPlanFitsBoard(small, { board: 'b', chip: 'ESP32-S3', flashSize: '8MB' });
 });
+
+test('files outside the build folder are refused, naming the entry: traversal, absolute paths, symlinks out', async () => {
+  const outside = makeBuildDir();
+  const secret = path.join(outside, 'outside.bin');
+  fs.writeFileSync(secret, 'not part of the build');
+  for (const name of ['../../../../../etc/passwd', secret, `../${path.basename(outside)}/outside.bin`]) {
+    const dir = makeBuildDir();
+    rewriteArgs(dir, (a) => ((a.flash_files as Record<string, string>)['0x10000'] = name));
+    await rejectsWith(readFlashPlan(dir), 'build', new RegExp(`0x10000, "${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}", is outside the build folder`));
+  }
+  const linked = makeBuildDir();
+  fs.rmSync(path.join(linked, 'app.bin'));
+  fs.symlinkSync(secret, path.join(linked, 'app.bin'));
+  await rejectsWith(readFlashPlan(linked), 'build', /"app\.bin", is outside the build folder/);
+  const linkedDir = makeBuildDir();
+  fs.rmSync(path.join(linkedDir, 'bootloader'), { recursive: true });
+  fs.symlinkSync(path.join(outside, 'bootloader'), path.join(linkedDir, 'bootloader'));
+  await rejectsWith(readFlashPlan(linkedDir), 'build', /"bootloader\/bootloader\.bin", is outside the build folder/);
+
+  // A link that stays inside the build is fine.
+  const inside = makeBuildDir();
+  fs.renameSync(path.join(inside, 'app.bin'), path.join(inside, 'app-real.bin'));
+  fs.symlinkSync('app-real.bin', path.join(inside, 'app.bin'));
+  assert.equal((await readFlashPlan(inside)).regions.length, 3);
+});
