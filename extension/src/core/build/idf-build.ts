@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ProvisionError } from '../common/errors';
+import { buildChildEnv } from './child-env';
 import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
 
 /** What one real ESP-IDF build needs. */
@@ -132,9 +133,10 @@ export async function buildWithIdf(req: IdfBuildRequest): Promise<string> {
     if (tail.length > TAIL_LINES) tail.shift();
     req.onOutput?.(line);
   };
-  // IDF_TARGET in the environment must agree with the CMake cache or ESP-IDF stops, so a user's own
-  // IDF_TARGET (e.g. from their shell profile) is overridden rather than inherited.
-  const childEnv = { ...env, IDF_PATH: idfDir, IDF_TARGET: req.target };
+  // Only what ESP-IDF needs (child-env.ts): no secrets reach bash, idf.py or the compilers through the
+  // environment. IDF_TARGET in the environment must agree with the CMake cache or ESP-IDF stops, so a
+  // user's own IDF_TARGET (e.g. from their shell profile) is overridden rather than inherited.
+  const childEnv = buildChildEnv(env, [req.config.password, req.config.pairKey], { IDF_PATH: idfDir, IDF_TARGET: req.target });
   onLine(`ESP-IDF ${version ?? 'of unknown version (no tools/cmake/version.cmake)'} at ${idfDir}, target ${req.target}`);
   const code = await runTree('bash', ['-c', SCRIPT, 'espnow-idf-build', firmwareDir, buildDir, defaults, req.target], childEnv, onLine, req.signal);
   if (code === 'aborted') throw cancelled(req.target);
