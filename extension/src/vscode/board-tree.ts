@@ -101,6 +101,7 @@ function tooltipFor(b: Board): vscode.MarkdownString {
     ['USB', b.port.vendorId ? `${b.port.vendorId}:${b.port.productId}${b.port.serialNumber ? `, serial ${b.port.serialNumber}` : ''}` : undefined],
     ['Role', b.role],
     ['State', describeActivity(b.activity)],
+    ['Firmware', b.firmware],
   ];
   for (const [k, v] of rows) if (v) md.appendMarkdown(`${k}: ${escape(v)}  \n`);
   return md;

@@ -51,7 +51,8 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
           build: async (b, config, signal) => {
             const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.virtual() : builders.idf();
             const r = await builder.build(b.target, config, { signal, onOutput: (l) => ctx.log.trace(`build ${b.role}/${b.target}: ${l}`) });
-            ctx.log.info(`${b.role} firmware for ${b.target}: ${r.cached ? 'cached build' : 'built'} in ${r.buildDir}`);
+            ctx.log.info(`${b.role} firmware for ${b.target}: ${r.cached ? 'cached build' : 'built'} with ${r.toolchain} in ${r.buildDir}`);
+            ctx.registry.setFirmware(b.path, `${b.role} for ${b.target}, ${r.toolchain}${r.cached ? ' (cached)' : ''}`);
             return r;
           },
           flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter: ctx.arbiter, baud: settings.flashBaud, signal, onProgress, log: (l) => ctx.log.info(l) }),

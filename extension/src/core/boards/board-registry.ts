@@ -17,6 +17,7 @@ export class BoardRegistry implements Disposable {
   private readonly store = new DisposableStore();
   private readonly changeEmitter = this.store.add(new Emitter<void>());
   private readonly activities = new Map<string, BoardActivity>();
+  private readonly firmware = new Map<string, string>();
   /** Chip info of boards whose only identity is their path: valid while they stay plugged in. */
   private readonly volatileChipInfo = new Map<string, ChipInfo>();
 
@@ -31,6 +32,7 @@ export class BoardRegistry implements Disposable {
       discovery.onDidChange((diff) => {
         for (const p of diff.removed) {
           this.activities.delete(p.path);
+          this.firmware.delete(p.path);
           this.volatileChipInfo.delete(p.path);
         }
         this.changeEmitter.fire();
@@ -71,6 +73,12 @@ export class BoardRegistry implements Disposable {
     this.changeEmitter.fire();
   }
 
+  /** Records what was built for the board at `path` (shown in its tooltip until it goes away). */
+  setFirmware(path: string, description: string): void {
+    this.firmware.set(path, description);
+    this.changeEmitter.fire();
+  }
+
   /** Sets a role; returns the boards (connected or not) that lost the responder role to it. */
   async setRole(path: string, role: Role): Promise<string[]> {
     const board = this.get(path);
@@ -88,6 +96,7 @@ export class BoardRegistry implements Disposable {
       chipInfo,
       role: this.roles.get(identity),
       activity: this.activities.get(port.path) ?? { kind: 'idle' },
+      ...(this.firmware.has(port.path) ? { firmware: this.firmware.get(port.path) } : {}),
     };
   }
 

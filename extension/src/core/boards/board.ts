@@ -30,6 +30,8 @@ export interface Board {
   readonly chipInfo?: ChipInfo;
   readonly role: Role;
   readonly activity: BoardActivity;
+  /** The firmware last built for it in this session: "responder for esp32c3, ESP-IDF 5.4.1". */
+  readonly firmware?: string;
 }
 
 /** Formats a MAC the way ESP-IDF logs print it. */

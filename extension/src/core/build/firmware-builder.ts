@@ -23,6 +23,8 @@ export interface BuildResult {
   /** True when an identical earlier build was reused. */
   readonly cached: boolean;
   readonly durationMs: number;
+  /** What built it, for people: "ESP-IDF 5.4.1" or "WebAssembly (virtual boards)". */
+  readonly toolchain: string;
 }
 
 /** Builds the firmware for one target and role; real boards and virtual boards differ only in this. */
@@ -33,6 +35,7 @@ export interface FirmwareBuilder {
 
 interface KeyedBuild {
   readonly key: string;
+  readonly toolchain: string;
   readonly produce: (dir: string) => Promise<void>;
 }
 
@@ -53,7 +56,7 @@ abstract class CachingBuilder implements FirmwareBuilder {
     if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
     // Rendering first: a bad pair key or SSID is a 'config' error before any hashing or tool lookup.
     const sdkconfigText = renderSdkconfig(config);
-    const { key, produce } = await this.prepare(target, config, sdkconfigText, opts);
+    const { key, toolchain, produce } = await this.prepare(target, config, sdkconfigText, opts);
     let pending = this.inflight.get(key);
     const joined = pending !== undefined;
     if (!pending) {
@@ -61,7 +64,7 @@ abstract class CachingBuilder implements FirmwareBuilder {
       this.inflight.set(key, pending);
     }
     const { dir, hit } = await pending;
-    return { buildDir: dir, cached: hit || joined, durationMs: Date.now() - started };
+    return { buildDir: dir, cached: hit || joined, durationMs: Date.now() - started, toolchain };
   }
 }
 
@@ -96,6 +99,7 @@ export class VirtualFirmwareBuilder extends CachingBuilder {
     const firmwareHash = createHash('sha256').update(wasm).digest('hex');
     const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'virtual' });
     return {
+      toolchain: 'WebAssembly (virtual boards)',
       key,
       produce: async (dir) => {
         if (opts.signal?.aborted) throw new ProvisionError('cancelled', `Build for ${target} was cancelled.`);
@@ -146,6 +150,7 @@ export class IdfFirmwareBuilder extends CachingBuilder {
     const key = await buildCacheKey(this.cacheRoot, { firmwareHash, target, sdkconfigText, builder: 'idf', idfVersion: version ?? `path:${idfDir}` });
     return {
       key,
+      toolchain: `ESP-IDF ${version ?? '(version unknown)'}`,
       produce: async (dir) => {
         const project = await writableFirmwareProject(this.firmwareDir, this.cacheRoot, firmwareHash);
         await buildWithIdf({ idfPath: idfDir, env, firmwareDir: project, target, config, buildDir: dir, signal: opts.signal, onOutput: opts.onOutput });

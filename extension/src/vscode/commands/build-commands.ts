@@ -38,8 +38,8 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
         token.onCancellationRequested(() => abort.abort());
         return builder.build(target, config, { signal: abort.signal, onOutput: (l) => (ctx.log.trace(`build: ${l}`), progress.report({ message: l.slice(0, 80) })) });
       });
-      ctx.log.info(`${role} for ${target} (${kind}): ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}: ${result.buildDir}`);
-      void vscode.window.showInformationMessage(`ESP-NOW: ${role} firmware for ${target} ${result.cached ? 'is in the build cache' : 'built'}.`, 'Flash Board').then((c) => c && vscode.commands.executeCommand('espnow.flashBoard', undefined, result.buildDir));
+      ctx.log.info(`${role} for ${target} with ${result.toolchain}: ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}: ${result.buildDir}`);
+      void vscode.window.showInformationMessage(`ESP-NOW: ${role} firmware for ${target} (${result.toolchain}) ${result.cached ? 'is in the build cache' : 'built'}.`, 'Flash Board').then((c) => c && vscode.commands.executeCommand('espnow.flashBoard', undefined, result.buildDir));
       return result;
     }),
   ];

@@ -73,6 +73,22 @@ test('a board without serial number forgets its chip info when unplugged', async
   s.dispose();
 });
 
+test('the firmware built for a board is part of it until the board goes away', async () => {
+  const s = setup([ch340('/dev/ttyUSB1')]);
+  await s.discovery.refresh();
+  let changes = 0;
+  s.registry.onDidChange(() => changes++);
+  s.registry.setFirmware('/dev/ttyUSB1', 'responder for esp32c3, ESP-IDF 6.0.1');
+  assert.equal(s.registry.get('/dev/ttyUSB1').firmware, 'responder for esp32c3, ESP-IDF 6.0.1');
+  assert.equal(changes, 1, 'the tree refreshes');
+  s.src.ports = [];
+  await s.discovery.refresh();
+  s.src.ports = [ch340('/dev/ttyUSB1')];
+  await s.discovery.refresh();
+  assert.equal(s.registry.get('/dev/ttyUSB1').firmware, undefined, 'a board plugged in later has not been flashed by us');
+  s.dispose();
+});
+
 test('there is one responder: setting a new one demotes the old', async () => {
   const s = setup([cp210x('/dev/ttyUSB0'), { ...cp210x('/dev/ttyUSB1'), serialNumber: 'B2' }]);
   await s.discovery.refresh();

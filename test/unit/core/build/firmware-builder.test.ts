@@ -32,6 +32,7 @@ test('IDF builder: second identical build is a cache hit; config, target and fir
   const lines: string[] = [];
   const first = await builder.build('esp32', CONFIG, { onOutput: (l) => lines.push(l) });
   assert.equal(first.cached, false);
+  assert.equal(first.toolchain, 'ESP-IDF 5.4.1', 'the stand-in\'s version.cmake');
   assert.ok(first.durationMs >= 0);
   assert.ok(existsSync(join(first.buildDir, 'flasher_args.json')));
   assert.equal(statSync(first.buildDir).mode & 0o777, 0o700);
@@ -84,6 +85,7 @@ test('virtual builder: packs the shipped wasm module and the config into an imag
   const initiator = { ...CONFIG, role: 'initiator' as const, password: '', ssid: '' };
   const first = await builder.build('esp32', initiator);
   assert.equal(first.cached, false);
+  assert.equal(first.toolchain, 'WebAssembly (virtual boards)');
   assert.ok(existsSync(join(first.buildDir, 'flasher_args.json')));
   assert.equal(statSync(first.buildDir).mode & 0o777, 0o700);
   const app = readFileSync(join(first.buildDir, 'espnow_prov.bin'));
