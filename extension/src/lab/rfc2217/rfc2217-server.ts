@@ -127,6 +127,7 @@ export class Rfc2217Server implements Disposable {
     this.session = session;
     socket.on('data', (chunk: Buffer) => session.receive(chunk));
     socket.on('close', () => {
+      session.dispose();
       if (this.socket !== socket) return;
       this.socket = undefined;
       this.session = undefined;
@@ -139,6 +140,7 @@ export class Rfc2217Server implements Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.session?.dispose();
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
     this.server.close();

@@ -1,15 +1,18 @@
+import type { Disposable } from '../../core/common/disposable';
 import { encodeComPort, encodeNegotiation, escapeIac, readU32be, TelnetDecoder, u32be } from '../../core/serial/telnet-codec';
 import { ComPort, Control, LineState, Purge, SERVER_OFFSET, TelnetOption } from '../../core/serial/telnet-codes';
 import { TelnetOptions } from '../../core/serial/telnet-options';
 import type { ComPortModel } from './com-port';
+import { ResetPlayer, ResetSequenceRecognizer, type Lines } from './reset-sequence';
 
 const OPTIONS = new Set<number>([TelnetOption.BINARY, TelnetOption.SGA, TelnetOption.COM_PORT]);
 
 /**
  * The server side of one RFC2217 connection, without the socket: bytes in through `receive`, bytes out
  * through the `send` callback. Kept apart from the TCP server so every negotiation can be unit-tested.
+ * DTR/RTS go through a reset-sequence recogniser, as on esptool's RFC2217 server (reset-sequence.ts).
  */
-export class Rfc2217Session {
+export class Rfc2217Session implements Disposable {
   private readonly decoder = new TelnetDecoder();
   private readonly options: TelnetOptions;
   private modemMask = 0xff;
@@ -18,6 +21,8 @@ export class Rfc2217Session {
   /** FLOWCONTROL-SUSPEND from the client: hold board output until RESUME. */
   private suspended = false;
   private held: Uint8Array[] = [];
+  private readonly resets = new ResetSequenceRecognizer();
+  private readonly player: ResetPlayer;
 
   constructor(
     private readonly port: ComPortModel,
@@ -25,6 +30,12 @@ export class Rfc2217Session {
     private readonly log: (message: string) => void = () => undefined,
   ) {
     this.options = new TelnetOptions((cmd, opt) => this.send(encodeNegotiation(cmd, opt)), OPTIONS, OPTIONS, () => this.onOptionsChanged());
+    this.player = new ResetPlayer((lines) => this.drive(lines));
+  }
+
+  /** Stops a reset being played (the connection is gone; the board releases the lines itself). */
+  dispose(): void {
+    this.player.dispose();
   }
 
   /** Sends the server's opening requests, as pyserial's PortManager and esptool's server do. */
@@ -155,16 +166,16 @@ export class Rfc2217Session {
         this.port.setBreak(v === Control.BREAK_ON);
         return v;
       case Control.REQ_DTR:
-        return this.port.dtr ? Control.DTR_ON : Control.DTR_OFF;
+        return this.resets.lines.dtr ? Control.DTR_ON : Control.DTR_OFF;
       case Control.DTR_ON:
       case Control.DTR_OFF:
-        this.port.setDtr(v === Control.DTR_ON);
+        this.line('dtr', v === Control.DTR_ON);
         return v;
       case Control.REQ_RTS:
-        return this.port.rts ? Control.RTS_ON : Control.RTS_OFF;
+        return this.resets.lines.rts ? Control.RTS_ON : Control.RTS_OFF;
       case Control.RTS_ON:
       case Control.RTS_OFF:
-        this.port.setRts(v === Control.RTS_ON);
+        this.line('rts', v === Control.RTS_ON);
         return v;
       case Control.REQ_FLOW_IN:
         return Control.FLOW_IN_NONE;
@@ -173,5 +184,21 @@ export class Rfc2217Session {
         // have no effect, as on a bridge whose flow-control pins are not connected.
         return v;
     }
+  }
+
+  private line(which: 'dtr' | 'rts', on: boolean): void {
+    const action = this.resets.set(which, on);
+    if (action.kind === 'bootloader') {
+      this.log('reset sequence recognised: playing the bootloader reset');
+      this.player.bootloader();
+    } else if (action.kind === 'lines') {
+      this.player.lines(action.lines);
+    }
+  }
+
+  /** DTR first: every step of the played reset then passes only through states its wiring tolerates. */
+  private drive(lines: Lines): void {
+    if (this.port.dtr !== lines.dtr) this.port.setDtr(lines.dtr);
+    if (this.port.rts !== lines.rts) this.port.setRts(lines.rts);
   }
 }

@@ -86,13 +86,14 @@ test('SET-DATASIZE, SET-PARITY, SET-STOPSIZE are acknowledged with the value in 
   assert.deepEqual(take(), [sub(102, 8), sub(103, 3), sub(104, 1), sub(102, 8), sub(103, 3)]);
 });
 
-test('SET-CONTROL switches DTR, RTS and BREAK, answers queries with the state, and acks flow control', () => {
+test('SET-CONTROL switches DTR, RTS and BREAK, answers queries with the host\'s state, and acks flow control', () => {
   const { port, session, take } = setup();
-  const values = [Control.DTR_ON, Control.REQ_DTR, Control.RTS_ON, Control.REQ_RTS, Control.RTS_OFF, Control.REQ_RTS, Control.DTR_OFF, Control.REQ_DTR, Control.BREAK_ON, Control.REQ_BREAK, Control.BREAK_OFF, Control.FLOW_NONE, Control.REQ_FLOW, Control.FLOW_HARDWARE, Control.REQ_FLOW_IN];
+  // RTS before DTR: both lines asserted at once would be a reset sequence (reset-sequence.ts).
+  const values = [Control.RTS_ON, Control.REQ_RTS, Control.RTS_OFF, Control.REQ_RTS, Control.DTR_ON, Control.REQ_DTR, Control.DTR_OFF, Control.REQ_DTR, Control.BREAK_ON, Control.REQ_BREAK, Control.BREAK_OFF, Control.FLOW_NONE, Control.REQ_FLOW, Control.FLOW_HARDWARE, Control.REQ_FLOW_IN];
   for (const v of values) session.receive(ask(ComPort.SET_CONTROL, v));
   assert.deepEqual(
     take().map((e) => (e.kind === 'subnegotiation' ? e.payload[1] : -1)),
-    [Control.DTR_ON, Control.DTR_ON, Control.RTS_ON, Control.RTS_ON, Control.RTS_OFF, Control.RTS_OFF, Control.DTR_OFF, Control.DTR_OFF, Control.BREAK_ON, Control.BREAK_ON, Control.BREAK_OFF, Control.FLOW_NONE, Control.FLOW_NONE, Control.FLOW_HARDWARE, Control.FLOW_IN_NONE],
+    [Control.RTS_ON, Control.RTS_ON, Control.RTS_OFF, Control.RTS_OFF, Control.DTR_ON, Control.DTR_ON, Control.DTR_OFF, Control.DTR_OFF, Control.BREAK_ON, Control.BREAK_ON, Control.BREAK_OFF, Control.FLOW_NONE, Control.FLOW_NONE, Control.FLOW_HARDWARE, Control.FLOW_IN_NONE],
   );
   assert.deepEqual([port.dtr, port.rts, port.breakOn], [false, false, false]);
 });
@@ -122,4 +123,21 @@ test('data is unescaped toward the board and escaped toward the host; FLOWCONTRO
   assert.deepEqual(take(), []);
   session.receive(ask(ComPort.FLOWCONTROL_RESUME));
   assert.deepEqual(take(), [{ kind: 'data', data: Uint8Array.of(0xff, 3) }]);
+});
+
+test('a reset sequence sent line by line is played on the board, not passed through; the host\'s lines answer REQ-DTR', async () => {
+  const { port, session, take } = setup();
+  const seen: string[] = [];
+  const record = (): void => void seen.push(`${+port.dtr}${+port.rts}`);
+  const setDtr = port.setDtr.bind(port);
+  const setRts = port.setRts.bind(port);
+  port.setDtr = (on) => (setDtr(on), record());
+  port.setRts = (on) => (setRts(on), record());
+  for (const v of [Control.DTR_OFF, Control.RTS_ON, Control.DTR_ON, Control.RTS_OFF, Control.REQ_DTR, Control.REQ_RTS]) session.receive(ask(ComPort.SET_CONTROL, v));
+  assert.deepEqual(take().slice(-2).map((e) => (e.kind === 'subnegotiation' ? e.payload[1] : -1)), [Control.DTR_ON, Control.RTS_OFF]);
+  await new Promise((r) => setTimeout(r, 60));
+  session.receive(ask(ComPort.SET_CONTROL, Control.DTR_OFF));
+  session.dispose();
+  // RTS alone holds EN low; at DTR on the played UnixTight shape: (0,0) (1,1) (0,1) ... (1,0) ... (0,0).
+  assert.deepEqual(seen, ['01', '00', '10', '11', '01', '11', '10', '00']);
 });
