@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ProvisionError } from '../common/errors';
+import { REDACTED, Redactor, type Secret } from '../monitor/redactor';
 import { buildChildEnv } from './child-env';
 import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
 
@@ -163,19 +164,20 @@ function checkPaths(firmwareDir: string, buildDir: string, target: string): void
 }
 
 /**
- * Redacts the password and pair key from a line. They should never appear (nothing prints the sdkconfig)
- * but a verbose tool or a CMake error quoting a config line could, and the output goes to a log panel.
+ * Redacts the password and pair key from a line, in every form the monitor's Redactor knows (literal, C /
+ * Kconfig / CMake / shell escaping, JSON \u, percent-encoding, hex), and any sdkconfig line that sets them.
+ * They should never appear (nothing prints the sdkconfig) but a verbose tool or a CMake error quoting a
+ * config line could, escaped as CMake or the shell escapes it, and the output goes to a log panel and into
+ * the error message.
  */
 export function redactor(config: Pick<FirmwareConfig, 'password' | 'pairKey'>): (line: string) => string {
   // Very short passwords would blank out ordinary words; the config-line rule below still covers them.
-  const secrets = [config.password, config.pairKey, config.pairKey.toLowerCase(), config.pairKey.toUpperCase()]
-    .filter((s) => s.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return (line) => {
-    let out = line.replace(/(CONFIG_ESPNOW_(?:WIFI_PASSWORD|PAIR_KEY)\s*[=:]\s*).*/g, '$1<redacted>');
-    for (const s of secrets) out = out.split(s).join('<redacted>');
-    return out;
-  };
+  const secrets: Secret[] = [
+    { kind: 'password' as const, value: config.password },
+    { kind: 'pair-key' as const, value: config.pairKey },
+  ].filter((s) => s.value.length >= 4);
+  const r = new Redactor(secrets);
+  return (line) => r.redact(line.replace(/(CONFIG_ESPNOW_(?:WIFI_PASSWORD|PAIR_KEY)\s*[=:]\s*).*/g, `$1${REDACTED}`));
 }
 
 function hintFor(tail: readonly string[], idfDir: string, firmwareDir: string): string {

@@ -12,8 +12,11 @@
  *   after a pause) can leak partly; firmware prints a line in one write, so that split does not happen in
  *   practice.
  *
- * Forms redacted: the text itself; its percent-encoding (PROV_EVT style); for a hex pair key, its hex in any
- * case; and the bytes of each secret as hex in dumps (`de ad be ef`, `DE:AD:BE:EF`, `0xde, 0xad`,
+ * Forms redacted: the text itself; its percent-encoding (PROV_EVT style); its escaped forms, where any
+ * character other than a letter or digit may carry up to three backslashes (C strings and Kconfig `\"`
+ * `\\`, CMake `\$` `\;`, shell `printf %q`, and one escaping inside another), appear as a JSON `\uXXXX`
+ * escape, or, for `'`, as a shell's `'\''`; for a hex pair key, its hex in any case; and the bytes of each
+ * secret as hex in dumps (`de ad be ef`, `DE:AD:BE:EF`, `0xde, 0xad`,
  * `deadbeef`), including a run of at least 4 of its bytes, so a key split over two hex-dump lines is
  * caught on both. Not covered: a password's characters split over two lines of a hex dump's ASCII column.
  *
@@ -53,12 +56,15 @@ type Span = readonly [start: number, end: number];
 interface Compiled {
   readonly exact: RegExp | undefined;
   readonly folded: RegExp | undefined;
+  readonly escaped: RegExp | undefined;
   readonly byteForms: readonly Uint8Array[];
   readonly hold: number;
   readonly count: number;
 }
 
-const EMPTY: Compiled = { exact: undefined, folded: undefined, byteForms: [], hold: 0, count: 0 };
+const EMPTY: Compiled = { exact: undefined, folded: undefined, escaped: undefined, byteForms: [], hold: 0, count: 0 };
+/** Longest text one UTF-16 unit of a secret takes in an escaped form: `\uXXXX`. */
+const MAX_CHARS_PER_ESCAPED_UNIT = 6;
 
 /** Redacts known secrets from text; see the file comment for the streaming design. */
 export class Redactor {
@@ -75,6 +81,8 @@ export class Redactor {
     const exact = new Set<string>();
     const folded = new Set<string>();
     const byteForms: Uint8Array[] = [];
+    const escaped: string[] = [];
+    let maxEscapedUnits = 0;
     let count = 0;
     for (const s of secrets) {
       if (!s.value) continue;
@@ -92,14 +100,19 @@ export class Redactor {
       for (const enc of [percentEncode(utf8), safeEncodeUri(s.value)]) if (enc !== s.value) folded.add(enc);
       byteForms.push(utf8);
       if (isHexKey) byteForms.push(fromHex(s.value));
+      if (/[^0-9A-Za-z]/.test(s.value)) {
+        escaped.push(escapedFormPattern(s.value));
+        maxEscapedUnits = Math.max(maxEscapedUnits, s.value.length);
+      }
     }
     const longest = Math.max(0, ...[...exact, ...folded].map((x) => x.length));
     const maxBytes = Math.max(0, ...byteForms.map((b) => b.length));
     this.#compiled = {
       exact: alternation(exact, 'g'),
       folded: alternation(folded, 'gi'),
+      escaped: escaped.length ? new RegExp(escaped.join('|'), 'g') : undefined,
       byteForms,
-      hold: count === 0 ? 0 : Math.max(longest - 1, maxBytes * MAX_CHARS_PER_BYTE),
+      hold: count === 0 ? 0 : Math.max(longest - 1, maxBytes * MAX_CHARS_PER_BYTE, maxEscapedUnits * MAX_CHARS_PER_ESCAPED_UNIT - 1),
       count,
     };
   }
@@ -140,7 +153,7 @@ export class Redactor {
   #findSpans(text: string): { spans: Span[]; runs: Span[] } {
     const c = this.#compiled;
     const spans: Span[] = [];
-    for (const re of [c.exact, c.folded]) {
+    for (const re of [c.exact, c.folded, c.escaped]) {
       if (!re) continue;
       for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
     }
@@ -250,6 +263,28 @@ function alternation(items: ReadonlySet<string>, flags: string): RegExp | undefi
   // Longest first, so a secret that contains another is redacted whole.
   const alts = [...items].sort((a, b) => b.length - a.length).map(escapeRegExp);
   return new RegExp(alts.join('|'), flags);
+}
+
+/**
+ * A pattern for `secret` as escaping leaves it: per UTF-16 unit, letters and digits as they are; any other
+ * unit with up to three backslashes before it, or as `\uXXXX` (either case); `'` also as `'\''` and
+ * `'"'"'`. Longer runs of backslashes than three mean a fourth level of escaping, which no tool here does.
+ */
+function escapedFormPattern(secret: string): string {
+  let out = '';
+  for (let i = 0; i < secret.length; i++) {
+    const ch = secret[i];
+    if (/[0-9A-Za-z]/.test(ch)) {
+      out += ch;
+      continue;
+    }
+    const hex = secret.charCodeAt(i).toString(16).padStart(4, '0');
+    const u = `\\\\u${[...hex].map((h) => (/[a-f]/.test(h) ? `[${h}${h.toUpperCase()}]` : h)).join('')}`;
+    const alts = [`\\\\{0,3}${escapeRegExp(ch)}`, u];
+    if (ch === "'") alts.push(`'\\\\''`, `'"'"'`);
+    out += `(?:${alts.join('|')})`;
+  }
+  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildChildEnv } from '../../../../extension/src/core/build/child-env';
 import { buildWithIdf } from '../../../../extension/src/core/build/idf-build';
 import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
+import { scriptedIdf } from '../../../support/scripted-idf';
 
 const FIRMWARE = join(resolve(__dirname, '../../../..'), 'firmware');
 const PASSWORD = 'p4ss-in-the-env';
@@ -34,13 +34,8 @@ test('a build child gets what ESP-IDF needs and no secret, by name or by value',
 });
 
 test('the processes of a real ESP-IDF build path see no secret in their environment', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'child-env-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
   // An ESP-IDF whose idf.py writes out the environment it was given.
-  const idf = join(root, 'idf');
-  mkdirSync(join(idf, 'tools'), { recursive: true });
-  writeFileSync(join(idf, 'export.sh'), 'export PATH="$IDF_PATH/tools:$PATH"\n');
-  writeFileSync(join(idf, 'tools', 'idf.py'), '#!/usr/bin/env bash\nenv > "$IDF_ENV_DUMP"\nexit 3\n', { mode: 0o755 });
+  const { idf, root } = scriptedIdf(t, 'env > "$IDF_ENV_DUMP"\nexit 3');
   const dump = join(root, 'env.txt');
   await assert.rejects(buildWithIdf({ idfPath: idf, env: { ...PARENT, IDF_ENV_DUMP: dump }, firmwareDir: FIRMWARE, target: 'esp32', config: CONFIG, buildDir: join(root, 'build') }));
   const seen = readFileSync(dump, 'utf8');

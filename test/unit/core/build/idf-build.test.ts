@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { buildWithIdf, checkIdfVersion, idfVersion, redactor, resolveIdfPath } from '../../../../extension/src/core/build/idf-build';
 import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
+import { REDACTED } from '../../../../extension/src/core/monitor/redactor';
 
 const REPO = resolve(__dirname, '../../../..');
 const STANDIN = join(REPO, 'test/support/idf-standin');
@@ -128,7 +129,7 @@ test('a failing build is a build error with the last lines of output and a hint,
   assert.ok(err.message.split('\n').length <= 21, 'only the tail');
   assert.ok(err.hint && err.hint.length > 0);
   // The stand-in printed the merged sdkconfig: the guard kept the secrets out of every line.
-  assert.ok(lines.some((l) => l.startsWith('CONFIG_ESPNOW_WIFI_PASSWORD=<redacted>')));
+  assert.ok(lines.some((l) => l.startsWith(`CONFIG_ESPNOW_WIFI_PASSWORD=${REDACTED}`)));
   assertNoSecret([...lines, err.message, err.describe()]);
 });
 
@@ -192,8 +193,8 @@ test('idfVersion reads tools/cmake/version.cmake; redactor covers config lines a
   assert.equal(await idfVersion(STANDIN), '5.4.1');
   assert.equal(await idfVersion(REPO), undefined);
   const r = redactor({ password: PASSWORD, pairKey: PAIR_KEY.toUpperCase() });
-  assert.equal(r(`CONFIG_ESPNOW_PAIR_KEY="${PAIR_KEY}"`), 'CONFIG_ESPNOW_PAIR_KEY=<redacted>');
-  assert.equal(r(`error near ${PASSWORD}!`), 'error near <redacted>!');
-  assert.equal(r(`key ${PAIR_KEY}`), 'key <redacted>');
+  assert.equal(r(`CONFIG_ESPNOW_PAIR_KEY="${PAIR_KEY}"`), `CONFIG_ESPNOW_PAIR_KEY=${REDACTED}`);
+  assert.equal(r(`error near ${PASSWORD}!`), `error near ${REDACTED}!`);
+  assert.equal(r(`key ${PAIR_KEY}`), `key ${REDACTED}`);
   assert.equal(redactor({ password: 'ab', pairKey: PAIR_KEY })('a cab b'), 'a cab b');
 });
