@@ -8,7 +8,8 @@ import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 
 export const LAB_USAGE = `espnow-prov lab [--boards N] [--chip esp32|esp32s3|esp32c3] [--state-dir DIR] [--verbose]
   Starts N virtual boards (default: the boards of the last run in DIR, else 2), each an RFC2217 port on
-  127.0.0.1 that esptool, esptool-js and this extension can flash and monitor. Runs until Ctrl+C.
+  127.0.0.1 that esptool, esptool-js and this extension can flash and monitor (on Linux, only for your
+  user). Runs until Ctrl+C.
   DIR (default ~/.espnow-prov/lab) keeps each board's flash, so boards keep their firmware.`;
 
 /** Upper bound for --boards: each board is a server, a 4 MB flash file and maybe a firmware process. */
