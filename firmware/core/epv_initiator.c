@@ -363,6 +363,19 @@ void epv_initiator_on_wifi_disconnected(epv_initiator_t *n, int reason)
     fail(n, why, detail);
 }
 
+void epv_initiator_on_wifi_join_error(epv_initiator_t *n, const char *error_name)
+{
+    if (n->state != EPV_ISTATE_JOINING) {
+        return;
+    }
+    /* The Wi-Fi driver refused the join itself (bad config, not started): no retry can do better, and
+     * waiting for a connection that never starts would only hide why. */
+    char detail[40];
+    size_t len = strlen(error_name ? error_name : "");
+    snprintf(detail, sizeof(detail), "%.*s", (int)(len < 32 ? len : 32), error_name ? error_name : "");
+    fail(n, "wifi_join_error", detail[0] ? detail : "unknown");
+}
+
 void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4])
 {
     if (n->state != EPV_ISTATE_WAIT_IP) {

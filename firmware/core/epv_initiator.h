@@ -50,6 +50,8 @@ void epv_initiator_start(epv_initiator_t *n);
 void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id);
 void epv_initiator_on_frame(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *payload, size_t len, int rssi,
                             uint8_t channel);
+/** The port could not even start a join (esp_wifi_set_config / esp_wifi_connect failed): fail now. */
+void epv_initiator_on_wifi_join_error(epv_initiator_t *n, const char *error_name);
 void epv_initiator_on_send_done(epv_initiator_t *n, const uint8_t dest[EPV_MAC_LEN], bool ok);
 void epv_initiator_on_wifi_connected(epv_initiator_t *n, const uint8_t bssid[EPV_MAC_LEN], uint8_t channel);
 void epv_initiator_on_wifi_disconnected(epv_initiator_t *n, int reason);

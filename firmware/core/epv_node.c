@@ -122,6 +122,13 @@ void epv_node_on_wifi_disconnected(epv_node_t *n, int reason)
     }
 }
 
+void epv_node_on_wifi_join_error(epv_node_t *n, const char *error_name)
+{
+    if (n->role == EPV_ROLE_INITIATOR) {
+        epv_initiator_on_wifi_join_error(&n->u.initiator, error_name);
+    }
+}
+
 void epv_node_on_got_ip(epv_node_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4])
 {
     if (n->role == EPV_ROLE_INITIATOR) {

@@ -30,6 +30,8 @@ void epv_node_on_frame(epv_node_t *n, const uint8_t src[EPV_MAC_LEN], int rssi, 
 void epv_node_on_send_done(epv_node_t *n, const uint8_t dest[EPV_MAC_LEN], bool ok);
 void epv_node_on_wifi_connected(epv_node_t *n, const uint8_t bssid[EPV_MAC_LEN], uint8_t channel);
 void epv_node_on_wifi_disconnected(epv_node_t *n, int reason);
+/** The Wi-Fi driver refused to start the join the node asked for; error_name is the driver's constant name. */
+void epv_node_on_wifi_join_error(epv_node_t *n, const char *error_name);
 void epv_node_on_got_ip(epv_node_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4]);
 
 #endif

@@ -1,6 +1,7 @@
 /* ESP-IDF port of the core. Radio, Wi-Fi, IP and timer callbacks only copy their data into a queue;
- * the port task is the only code that touches the node, so the core needs no locks. Errors after boot
- * are logged, never fatal. */
+ * the port task is the only code that touches the node, so the core needs no locks. Frames go out through
+ * the core's link (epv_link.c: one in flight, a peer per exchange, refusals reported to the node), the
+ * same code the lab's WebAssembly port runs. A join the driver refuses fails the node at once. */
 #include "esp_port.h"
 
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "esp_random.h"
 #include "esp_timer.h"
 #include "esp_wifi.h"
+#include "epv_link.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/queue.h"
 #include "freertos/task.h"
@@ -20,7 +22,7 @@ static const char *TAG = "espnow_port";
 #define QUEUE_DEPTH 16
 #define TASK_STACK 6144
 
-typedef enum { EV_FRAME, EV_SEND_DONE, EV_TIMER, EV_WIFI_CONNECTED, EV_WIFI_DISCONNECTED, EV_GOT_IP } ev_kind_t;
+typedef enum { EV_FRAME, EV_SEND_DONE, EV_TIMER, EV_WIFI_CONNECTED, EV_WIFI_DISCONNECTED, EV_GOT_IP, EV_JOIN_ERROR } ev_kind_t;
 
 typedef struct {
     ev_kind_t kind;
@@ -28,7 +30,7 @@ typedef struct {
     int8_t rssi;
     uint8_t channel;
     bool ok;
-    int value; /* timer id or disconnect reason */
+    int value; /* timer id, disconnect reason or esp_err_t of a refused join */
     uint8_t ip[4], mask[4], gw[4];
     uint16_t len;
     uint8_t data[EPV_FRAME_MAX];
@@ -40,6 +42,7 @@ typedef struct {
     esp_timer_handle_t timers[EPV_TIMER_COUNT];
     bool armed[EPV_TIMER_COUNT];
     epv_node_t node;
+    epv_link_t link;
     port_event_t ev; /* the event being handled: kept off the task stack */
 } port_t;
 
@@ -112,21 +115,50 @@ static void on_wifi_event(void *arg, esp_event_base_t base, int32_t id, void *da
     post(&ev);
 }
 
-static void send_frame(const uint8_t dest[EPV_MAC_LEN], const uint8_t *frame, size_t len)
+static epv_radio_err_t radio_err(esp_err_t err)
 {
-    if (!esp_now_is_peer_exist(dest)) {
-        esp_now_peer_info_t peer = {.channel = 0, .ifidx = WIFI_IF_STA, .encrypt = false};
-        memcpy(peer.peer_addr, dest, EPV_MAC_LEN);
-        esp_err_t err = esp_now_add_peer(&peer);
-        if (err != ESP_OK) {
-            ESP_LOGW(TAG, "esp_now_add_peer: %s", esp_err_to_name(err));
-            return;
-        }
+    switch (err) {
+    case ESP_OK:
+        return EPV_RADIO_OK;
+    case ESP_ERR_ESPNOW_NOT_FOUND:
+        return EPV_RADIO_NOT_FOUND;
+    case ESP_ERR_ESPNOW_FULL:
+        return EPV_RADIO_FULL;
+    case ESP_ERR_ESPNOW_EXIST:
+        return EPV_RADIO_EXIST;
+    case ESP_ERR_ESPNOW_ARG:
+        return EPV_RADIO_ARG;
+    default:
+        return EPV_RADIO_FAILED;
     }
-    esp_err_t err = esp_now_send(dest, frame, len);
-    if (err != ESP_OK) {
-        ESP_LOGW(TAG, "esp_now_send: %s", esp_err_to_name(err));
-    }
+}
+
+static epv_radio_err_t add_peer(void *ctx, const uint8_t mac[EPV_MAC_LEN])
+{
+    (void)ctx;
+    esp_now_peer_info_t peer = {.channel = 0, .ifidx = WIFI_IF_STA, .encrypt = false};
+    memcpy(peer.peer_addr, mac, EPV_MAC_LEN);
+    return radio_err(esp_now_add_peer(&peer));
+}
+
+static epv_radio_err_t del_peer(void *ctx, const uint8_t mac[EPV_MAC_LEN])
+{
+    (void)ctx;
+    return radio_err(esp_now_del_peer(mac));
+}
+
+static epv_radio_err_t send_frame(void *ctx, const uint8_t mac[EPV_MAC_LEN], const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    return radio_err(esp_now_send(mac, frame, len));
+}
+
+static void radio_warn(void *ctx, const char *what, const uint8_t mac[EPV_MAC_LEN], epv_radio_err_t err)
+{
+    (void)ctx;
+    char m[18];
+    epv_fmt_mac(m, mac);
+    ESP_LOGW(TAG, "esp_now %s %s: %s", what, m, epv_radio_err_str(err));
 }
 
 static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len, const epv_ap_hint_t *hint)
@@ -145,7 +177,10 @@ static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8
     }
     memset(&wc, 0, sizeof(wc));
     if (err != ESP_OK) {
+        /* Told to the node through the queue: emit must not call back into it. */
         ESP_LOGE(TAG, "Wi-Fi join: %s", esp_err_to_name(err));
+        port_event_t ev = {.kind = EV_JOIN_ERROR, .value = err};
+        post(&ev);
     }
 }
 
@@ -154,7 +189,7 @@ static void emit(void *ctx, const epv_action_t *a)
     (void)ctx;
     switch (a->kind) {
     case EPV_ACT_SEND:
-        send_frame(a->u.send.dest, a->u.send.frame, a->u.send.len);
+        (void)epv_link_queue(&s_port.link, a->u.send.dest, a->u.send.frame, a->u.send.len);
         break;
     case EPV_ACT_SET_CHANNEL: {
         esp_err_t err = esp_wifi_set_channel(a->u.channel, WIFI_SECOND_CHAN_NONE);
@@ -203,7 +238,7 @@ static void handle(const port_event_t *ev)
         epv_node_on_frame(n, ev->mac, ev->rssi, ev->channel, ev->data, ev->len);
         break;
     case EV_SEND_DONE:
-        epv_node_on_send_done(n, ev->mac, ev->ok);
+        epv_link_on_sent(&s_port.link, n, ev->mac, ev->ok);
         break;
     case EV_TIMER:
         /* a timer stopped or restarted after it fired leaves a stale event behind: drop it */
@@ -222,13 +257,18 @@ static void handle(const port_event_t *ev)
     case EV_GOT_IP:
         epv_node_on_got_ip(n, ev->ip, ev->mask, ev->gw);
         break;
+    case EV_JOIN_ERROR:
+        epv_node_on_wifi_join_error(n, esp_err_to_name((esp_err_t)ev->value));
+        break;
     }
+    epv_link_pump(&s_port.link, n); /* whatever the node queued while handling the event */
 }
 
 static void port_task(void *arg)
 {
     (void)arg;
     epv_node_start(&s_port.node);
+    epv_link_pump(&s_port.link, &s_port.node);
     for (;;) {
         if (xQueueReceive(s_port.queue, &s_port.ev, portMAX_DELAY) == pdTRUE) {
             handle(&s_port.ev);
@@ -243,6 +283,8 @@ esp_err_t esp_port_start(const epv_config_t *cfg)
                                                        "epv_scan",   "epv_reply",  "epv_wifi"};
     const char *why = NULL;
     epv_env_t env = {.emit = emit, .emit_ctx = NULL, .random = random_bytes, .random_ctx = NULL};
+    epv_radio_ops_t ops = {.add_peer = add_peer, .del_peer = del_peer, .send = send_frame, .warn = radio_warn};
+    epv_link_init(&s_port.link, &ops);
     if (epv_node_init(&s_port.node, cfg, &env, &why) != EPV_OK) {
         ESP_LOGE("PROV_EVT", "failed reason=config detail=invalid_configuration");
         ESP_LOGE(TAG, "invalid configuration: %s", why ? why : "?");

@@ -65,7 +65,9 @@ extern int epv_test_failures;
     X(e2e_compat_53)                 \
     X(e2e_compat_54)                 \
     X(e2e_wrong_key)                 \
-    X(e2e_lossy_air)
+    X(e2e_lossy_air)                 \
+    X(link_paces_and_frees_peers)    \
+    X(link_refusals_reach_the_node)
 
 #define EPV_DECLARE(name) void test_##name(void);
 EPV_TESTS(EPV_DECLARE)

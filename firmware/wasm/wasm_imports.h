@@ -11,8 +11,18 @@
 
 /** One console line "<level> (<ms>) <tag>: <text>", the lab adds the uptime and the line ending. */
 WASM_IMPORT("log") void wasm_log(int level, const char *tag, size_t tag_len, const char *text, size_t text_len);
-/** One ESP-NOW frame to dest on the current channel; the lab answers with wasm_on_send_done. */
-WASM_IMPORT("send") void wasm_send(const uint8_t *dest, const uint8_t *frame, size_t len);
+/* ESP-NOW as esp_now.h has it; each returns an esp_err_t value (ESP_OK, ESP_ERR_ESPNOW_*). */
+#define WASM_ESP_OK 0
+#define WASM_ESP_ERR_ESPNOW_ARG 0x3066
+#define WASM_ESP_ERR_ESPNOW_FULL 0x3068
+#define WASM_ESP_ERR_ESPNOW_NOT_FOUND 0x3069
+#define WASM_ESP_ERR_ESPNOW_EXIST 0x306b
+/** esp_now_add_peer: at most 20 peers in all, the broadcast address included. */
+WASM_IMPORT("espnow_add_peer") int wasm_espnow_add_peer(const uint8_t *mac);
+WASM_IMPORT("espnow_del_peer") int wasm_espnow_del_peer(const uint8_t *mac);
+/** esp_now_send to a registered peer on the current channel; when it returns ESP_OK the lab later calls
+ * epv_on_send_done exactly once for this frame. */
+WASM_IMPORT("espnow_send") int wasm_espnow_send(const uint8_t *dest, const uint8_t *frame, size_t len);
 WASM_IMPORT("set_channel") void wasm_set_channel(uint32_t channel);
 /** One-shot timer; the lab calls wasm_on_timer(id) when it fires. Restarting replaces it. */
 WASM_IMPORT("timer_start") void wasm_timer_start(uint32_t id, uint32_t ms);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/epv_crypto.h"
+#include "../core/epv_link.h"
 #include "../core/epv_node.h"
 #include "../core/epv_sdkconfig.h"
 #include "wasm_imports.h"
@@ -18,6 +19,7 @@ typedef enum { BOOT_OK = 0, BOOT_CONFIG_ERROR = 2, BOOT_INVALID_CONFIG = 3, BOOT
 
 typedef struct {
     epv_node_t node;
+    epv_link_t link;
     int running;
     uint8_t io[IO_CAPACITY];
 } wasm_port_t;
@@ -29,12 +31,57 @@ static void log_line(char level, const char *tag, const char *text)
     wasm_log(level, tag, strlen(tag), text, strlen(text));
 }
 
+static epv_radio_err_t radio_err(int esp_err)
+{
+    switch (esp_err) {
+    case WASM_ESP_OK:
+        return EPV_RADIO_OK;
+    case WASM_ESP_ERR_ESPNOW_NOT_FOUND:
+        return EPV_RADIO_NOT_FOUND;
+    case WASM_ESP_ERR_ESPNOW_FULL:
+        return EPV_RADIO_FULL;
+    case WASM_ESP_ERR_ESPNOW_EXIST:
+        return EPV_RADIO_EXIST;
+    case WASM_ESP_ERR_ESPNOW_ARG:
+        return EPV_RADIO_ARG;
+    default:
+        return EPV_RADIO_FAILED;
+    }
+}
+
+static epv_radio_err_t add_peer(void *ctx, const uint8_t mac[EPV_MAC_LEN])
+{
+    (void)ctx;
+    return radio_err(wasm_espnow_add_peer(mac));
+}
+
+static epv_radio_err_t del_peer(void *ctx, const uint8_t mac[EPV_MAC_LEN])
+{
+    (void)ctx;
+    return radio_err(wasm_espnow_del_peer(mac));
+}
+
+static epv_radio_err_t send_frame(void *ctx, const uint8_t mac[EPV_MAC_LEN], const uint8_t *frame, size_t len)
+{
+    (void)ctx;
+    return radio_err(wasm_espnow_send(mac, frame, len));
+}
+
+static void radio_warn(void *ctx, const char *what, const uint8_t mac[EPV_MAC_LEN], epv_radio_err_t err)
+{
+    (void)ctx;
+    char line[96], m[18];
+    epv_fmt_mac(m, mac);
+    snprintf(line, sizeof(line), "esp_now %s %s: %s", what, m, epv_radio_err_str(err));
+    log_line('W', "espnow_port", line);
+}
+
 static void emit(void *ctx, const epv_action_t *a)
 {
     (void)ctx;
     switch (a->kind) {
     case EPV_ACT_SEND:
-        wasm_send(a->u.send.dest, a->u.send.frame, a->u.send.len);
+        (void)epv_link_queue(&port.link, a->u.send.dest, a->u.send.frame, a->u.send.len);
         break;
     case EPV_ACT_SET_CHANNEL:
         wasm_set_channel(a->u.channel);
@@ -90,6 +137,8 @@ WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len)
         return BOOT_CONFIG_ERROR;
     }
     epv_env_t env = {.emit = emit, .emit_ctx = NULL, .random = random_bytes, .random_ctx = NULL};
+    epv_radio_ops_t ops = {.add_peer = add_peer, .del_peer = del_peer, .send = send_frame, .warn = radio_warn};
+    epv_link_init(&port.link, &ops);
     st = epv_node_init(&port.node, &cfg, &env, &why);
     epv_wipe(&cfg, sizeof(cfg)); /* the node holds its own copy */
     if (st != EPV_OK) {
@@ -99,6 +148,7 @@ WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len)
     }
     port.running = 1;
     epv_node_start(&port.node);
+    epv_link_pump(&port.link, &port.node);
     return BOOT_OK;
 }
 
@@ -106,6 +156,7 @@ WASM_EXPORT("epv_on_timer") void epv_on_timer(uint32_t id)
 {
     if (port.running && id < EPV_TIMER_COUNT) {
         epv_node_on_timer(&port.node, (epv_timer_id_t)id);
+        epv_link_pump(&port.link, &port.node);
     }
 }
 
@@ -117,13 +168,17 @@ WASM_EXPORT("epv_on_frame") void epv_on_frame(int32_t rssi, uint32_t channel, ui
     }
     epv_node_on_frame(&port.node, port.io, (int)rssi, (uint8_t)channel, port.io + EPV_MAC_LEN, len);
     epv_wipe(port.io, EPV_MAC_LEN + len); /* a compat-mode WIFI frame carries the password in clear */
+    epv_link_pump(&port.link, &port.node);
 }
 
-/** io: destination MAC (6 bytes). */
+/** io: destination MAC (6 bytes). The send callback of the frame in flight. */
 WASM_EXPORT("epv_on_send_done") void epv_on_send_done(uint32_t ok)
 {
     if (port.running) {
-        epv_node_on_send_done(&port.node, port.io, ok != 0);
+        uint8_t dest[EPV_MAC_LEN];
+        memcpy(dest, port.io, EPV_MAC_LEN);
+        epv_link_on_sent(&port.link, &port.node, dest, ok != 0);
+        epv_link_pump(&port.link, &port.node);
     }
 }
 
@@ -132,6 +187,7 @@ WASM_EXPORT("epv_on_wifi_connected") void epv_on_wifi_connected(uint32_t channel
 {
     if (port.running && channel >= 1 && channel <= 14) {
         epv_node_on_wifi_connected(&port.node, port.io, (uint8_t)channel);
+        epv_link_pump(&port.link, &port.node);
     }
 }
 
@@ -139,6 +195,7 @@ WASM_EXPORT("epv_on_wifi_disconnected") void epv_on_wifi_disconnected(uint32_t r
 {
     if (port.running && reason <= 65535) {
         epv_node_on_wifi_disconnected(&port.node, (int)reason);
+        epv_link_pump(&port.link, &port.node);
     }
 }
 
@@ -147,6 +204,7 @@ WASM_EXPORT("epv_on_got_ip") void epv_on_got_ip(void)
 {
     if (port.running) {
         epv_node_on_got_ip(&port.node, port.io, port.io + 4, port.io + 8);
+        epv_link_pump(&port.link, &port.node);
     }
 }
 

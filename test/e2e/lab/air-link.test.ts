@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccessPoint, type Lease } from '../../../extension/src/lab/air/access-point';
 import { Air, type HeardFrame } from '../../../extension/src/lab/air/air';
+import { ESP_ERR_ESPNOW_EXIST, ESP_ERR_ESPNOW_FULL, ESP_ERR_ESPNOW_NOT_FOUND, ESP_OK } from '../../../extension/src/lab/air/espnow-peers';
 import { FirmwareRadio } from '../../../extension/src/lab/air/firmware-radio';
 import { BROADCAST_MAC } from '../../../extension/src/lab/air/mac';
 import { seededRandom } from '../../../extension/src/lab/air/rng';
@@ -84,9 +85,22 @@ class Board {
     );
   }
 
-  /** Sends one ESP-NOW frame and resolves with what the send callback reports. */
+  /**
+   * Sends one ESP-NOW frame the way the firmware's link does (register the peer, send, remove it when the
+   * send callback came) and resolves with what the callback reports; rejects with esp_now_send's error.
+   */
   send(dest: string, data: Uint8Array): Promise<boolean> {
-    return new Promise((resolve) => this.radio.send(dest, data, resolve));
+    const added = this.radio.addPeer(dest) === ESP_OK && dest !== BROADCAST_MAC;
+    return new Promise((resolve, reject) => {
+      const err = this.radio.send(dest, data, (ok) => {
+        if (added) this.radio.deletePeer(dest);
+        resolve(ok);
+      });
+      if (err !== ESP_OK) {
+        if (added) this.radio.deletePeer(dest);
+        reject(new Error(`esp_now_send: 0x${err.toString(16)}`));
+      }
+    });
   }
 
   join(ssid: string, password: string): void {
@@ -225,9 +239,8 @@ test('bad channels and oversized frames are refused without changing the radio; 
   const b = l.board(B, 1);
   assert.throws(() => a.radio.setChannel(14), RangeError);
   assert.throws(() => a.radio.setChannel(0), RangeError);
-  const ignore = () => undefined;
-  assert.throws(() => a.radio.send(B, new Uint8Array(251), ignore), /251 bytes/);
-  assert.throws(() => a.radio.send(B, new Uint8Array(0), ignore), /0 bytes/);
+  await assert.rejects(a.send(B, new Uint8Array(251)), /esp_now_send: 0x3066/, 'ESP_ERR_ESPNOW_ARG');
+  await assert.rejects(a.send(B, new Uint8Array(0)), /esp_now_send: 0x3066/);
   assert.deepEqual(l.air.listRadios(), [
     { mac: A, channel: 1 },
     { mac: B, channel: 1 },
@@ -264,5 +277,46 @@ test('an associated station moved out of range loses beacons: reason 200, unless
   // A full scan (26 ms) ends after B's beacon timeout would have.
   assert.equal((await a.next('disconnected')).reason, 201, 'out of range: no AP found');
   assert.deepEqual(b.wifi(), ['connected 6', 'ip 192.168.4.101'], 'back in range before the beacon timeout');
+  await l.finish();
+});
+
+test('ESP-NOW contract: 20 peers with broadcast, unknown unicast refused, one send callback per frame', LIMIT, async (t) => {
+  const l = lab();
+  t.after(l.stop);
+  const a = l.board(A, 1);
+  const b = l.board(B, 1);
+  const ignore = () => undefined;
+  assert.equal(a.radio.send(B, Uint8Array.of(1), ignore), ESP_ERR_ESPNOW_NOT_FOUND, 'unicast needs a registered peer');
+  assert.equal(a.radio.send(BROADCAST_MAC, Uint8Array.of(1), ignore), ESP_ERR_ESPNOW_NOT_FOUND, 'so does broadcast');
+  assert.equal(a.radio.addPeer(BROADCAST_MAC), ESP_OK);
+  assert.equal(a.radio.addPeer(BROADCAST_MAC), ESP_ERR_ESPNOW_EXIST);
+  for (let i = 0; i < 19; i++) assert.equal(a.radio.addPeer(`02:00:00:00:00:${i.toString(16).padStart(2, '0')}`), ESP_OK, `peer ${i + 2}`);
+  assert.equal(a.radio.addPeer(B), ESP_ERR_ESPNOW_FULL, 'the 21st peer does not fit');
+  assert.equal(a.radio.deletePeer(B), ESP_ERR_ESPNOW_NOT_FOUND);
+  assert.equal(a.radio.deletePeer('02:00:00:00:00:00'), ESP_OK);
+  assert.equal(a.radio.addPeer(B), ESP_OK, 'a freed slot takes a new peer');
+  const results: boolean[] = [];
+  assert.equal(a.radio.send(B, Uint8Array.of(7), (ok) => results.push(ok)), ESP_OK);
+  await b.next('frame');
+  await new Promise<void>((r) => l.air.later(r, 5));
+  assert.deepEqual(results, [true], 'exactly one callback, after the acknowledgement');
+  await l.finish();
+});
+
+test('frames leak onto adjacent channels, weaker, and are acknowledged only on their own channel', LIMIT, async (t) => {
+  const l = lab();
+  t.after(l.stop);
+  const sender = l.board(A, 6);
+  const near = l.board(B, 7);
+  const two = l.board(C, 4);
+  const far = l.board('24:0a:c4:00:00:04', 9);
+  assert.equal(await sender.send(BROADCAST_MAC, Uint8Array.of(1)), true);
+  const n = (await near.next('frame')).frame;
+  const t2 = (await two.next('frame')).frame;
+  assert.deepEqual([n.rssi, n.channel], [-60, 7], 'one channel off: 20 dB weaker, reported on the receiver\'s channel');
+  assert.deepEqual([t2.rssi, t2.channel], [-80, 4], 'two channels off: 40 dB weaker');
+  assert.equal(await sender.send(B, Uint8Array.of(2)), false, 'heard on channel 7, but nobody acks a channel-6 frame there');
+  assert.equal(near.of('frame').length, 2);
+  assert.deepEqual(far.of('frame'), [], 'three channels off hears nothing');
   await l.finish();
 });

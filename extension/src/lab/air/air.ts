@@ -35,6 +35,7 @@ export interface AirOptions {
 export interface HeardFrame {
   readonly from: string;
   readonly rssi: number;
+  /** The channel the receiver is tuned to (what ESP-IDF's rx_ctrl reports), which may be the sender's ± 2. */
   readonly channel: number;
   readonly data: Uint8Array;
 }
@@ -50,6 +51,11 @@ export interface Radio extends Disposable {
    */
   send(dest: string, data: Uint8Array, done?: (ok: boolean) => void): void;
 }
+
+/** How many channels either side of the sender still hear its frames (see transmit). */
+export const ADJACENT_CHANNELS_HEARD = 2;
+/** Extra attenuation per channel of offset for a frame heard off its channel. */
+export const ADJACENT_CHANNEL_LOSS_DB = 20;
 
 /** The largest ESP-NOW payload (ESP-NOW v1). */
 export const MAX_FRAME_LENGTH = 250;
@@ -205,14 +211,18 @@ export class Air implements Disposable {
     if (data.length === 0 || data.length > MAX_FRAME_LENGTH) throw new RangeError(`ESP-NOW frame of ${data.length} bytes`);
     const frame = Uint8Array.from(data);
     const broadcast = dest === BROADCAST_MAC;
-    const delivered: Array<{ rx: Attached; rssi: number }> = [];
+    const delivered: Array<{ rx: Attached; rssi: number; acked: boolean }> = [];
     for (const rx of this.radios.values()) {
-      if (rx === sender || rx.channel !== sender.channel) continue;
+      const offset = Math.abs(rx.channel - sender.channel);
+      if (rx === sender || offset > ADJACENT_CHANNELS_HEARD) continue;
       if (!broadcast && rx.mac !== dest) continue;
-      const rssi = this.rssiBetween(sender.mac, rx.mac);
+      // 2.4 GHz channels are 5 MHz apart and a 1 Mb/s ESP-NOW frame is about 22 MHz wide: a receiver one or
+      // two channels off still decodes a strong frame, weaker. Only a receiver on the frame's own channel
+      // acknowledges it (its ACK is sent on that channel).
+      const rssi = this.rssiBetween(sender.mac, rx.mac) - ADJACENT_CHANNEL_LOSS_DB * offset;
       if (rssi < this.o.sensitivityDbm) continue;
       if (this.o.random() < this.o.lossProbability) continue;
-      delivered.push({ rx, rssi });
+      delivered.push({ rx, rssi, acked: offset === 0 });
     }
     const rssis = delivered.map((d) => d.rssi);
     this.capture.add({
@@ -230,12 +240,13 @@ export class Air implements Disposable {
       const copies = this.o.random() < this.o.duplicateProbability ? 2 : 1;
       for (let i = 0; i < copies; i++) {
         // A receiver that detached or retuned meanwhile misses the frame, as a real one would.
+        const channel = rx.channel;
         this.later(() => {
-          if (this.radios.get(rx.mac) === rx && rx.channel === heard.channel) rx.onFrame({ ...heard, rssi });
+          if (this.radios.get(rx.mac) === rx && rx.channel === channel) rx.onFrame({ ...heard, channel, rssi });
         }, this.o.latencyMs * (i + 1));
       }
     }
-    const ok = broadcast || delivered.length > 0;
+    const ok = broadcast || delivered.some((d) => d.acked);
     this.later(() => done?.(ok), this.o.latencyMs);
   }
 

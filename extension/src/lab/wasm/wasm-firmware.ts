@@ -21,6 +21,8 @@ interface FirmwareExports {
 
 const REQUIRED_EXPORTS = ['epv_io_buffer', 'epv_io_capacity', 'epv_boot', 'epv_on_timer', 'epv_on_frame', 'epv_on_send_done', 'epv_on_wifi_connected', 'epv_on_wifi_disconnected', 'epv_on_got_ip', 'epv_power_off'] as const;
 const MAC_LEN = 6;
+/** esp_now.h: ESP-NOW is not initialised (here: the radio is off). */
+const ESP_ERR_ESPNOW_NOT_INIT = 0x3065;
 /** epv_boot's results (wasm_main.c boot_status_t). */
 const BOOT_RESULTS: Record<number, string> = { 2: 'its configuration has an error (see its log)', 3: 'its configuration is invalid (see its log)', 4: 'the lab passed it a configuration it cannot take' };
 
@@ -144,9 +146,12 @@ export class WasmFirmware implements Disposable {
     const text = (ptr: number, len: number) => Buffer.from(bytes(ptr, len)).toString('utf8');
     return {
       log: (level, tag, tagLen, msg, msgLen) => this.print(`${String.fromCharCode(level)} (${this.uptime()}) ${text(tag, tagLen)}: ${text(msg, msgLen)}`),
-      send: (dest, frame, len) => {
+      espnow_add_peer: (mac) => this.radio?.addPeer(macToString(bytes(mac, MAC_LEN))) ?? ESP_ERR_ESPNOW_NOT_INIT,
+      espnow_del_peer: (mac) => this.radio?.deletePeer(macToString(bytes(mac, MAC_LEN))) ?? ESP_ERR_ESPNOW_NOT_INIT,
+      espnow_send: (dest, frame, len) => {
         const destMac = bytes(dest, MAC_LEN);
-        this.radio?.send(macToString(destMac), bytes(frame, len), (ok) =>
+        if (!this.radio) return ESP_ERR_ESPNOW_NOT_INIT;
+        return this.radio.send(macToString(destMac), bytes(frame, len), (ok) =>
           this.deliver(() => {
             this.io(MAC_LEN).set(destMac);
             this.exports.epv_on_send_done(ok ? 1 : 0);
