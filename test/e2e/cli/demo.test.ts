@@ -83,5 +83,5 @@ test('Ctrl+C during the demo stops the lab, removes the folder with the secrets 
 test('espnow-prov demo names a bad argument', async () => {
   const { io } = capture();
   await assert.rejects(runDemoCommand(['--mode', 'wpa3'], io, { paths }), /--mode "wpa3" is not one of secure, espressif-4\.4, espressif-5\.3, espressif-5\.4/);
-  await assert.rejects(runDemoCommand(['--initiators', '0'], io, { paths }), /--initiators "0" must be a whole number from 1 to 8/);
+  await assert.rejects(runDemoCommand(['--initiators', '0'], io, { paths }), /--initiators "0" must be a whole number from 1 to 32/);
 });

@@ -48,7 +48,7 @@ export const INTERRUPTED_EXIT = 130;
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
 export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps): Promise<number> {
   const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout']);
-  const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 8);
+  const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 32);
   const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
   const mode = opts.get('mode')?.at(-1) ?? 'secure';
   if (!(SECURITY_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode "${mode}" is not one of ${SECURITY_MODES.join(', ')}.`);
