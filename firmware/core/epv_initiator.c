@@ -158,10 +158,16 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
 static void found(epv_initiator_t *n, const epv_hdr_t *h, int rssi, uint8_t channel)
 {
     memcpy(n->responder, h->src, EPV_MAC_LEN);
-    if (channel) {
-        n->channel = channel;
+    /* The responder's channel is the one its header names (a frame can be heard a channel or two off), else
+     * the one it was heard on. The radio is tuned there before anything is sent: a beacon can be handled
+     * after the dwell timer already hopped on (both wait in the port's queue), and a request sent on the
+     * next channel, with all its retries, never reaches the responder. */
+    uint8_t ch = h->channel >= 1 && h->channel <= EPV_CHANNEL_MAX ? h->channel : channel;
+    if (ch) {
+        n->channel = ch;
     }
     epv_out_timer_stop(&n->out, EPV_TIMER_DWELL);
+    epv_out_channel(&n->out, n->channel);
     epv_out_timer_stop(&n->out, EPV_TIMER_SCAN);
     n->state = EPV_ISTATE_REQUESTING;
     char mac[18];

@@ -104,6 +104,35 @@ void test_initiator_scan_and_timeout(void)
     CHECK_EQ(rec_count(&rec, EPV_ACT_TIMER_START, NULL), 1);
 }
 
+/* The fleet failure: a beacon heard on channel 6 waits in the port's queue while the dwell timer hops to
+ * 7; handled after the hop, it used to leave the radio on 7, where the request and all its retries went. */
+void test_initiator_locks_channel_after_late_beacon(void)
+{
+    start(EPV_MODE_SECURE, 0);
+    for (int i = 2; i <= 7; i++) {
+        epv_node_on_timer(&node, EPV_TIMER_DWELL);
+    }
+    CHECK_EQ(last_channel(), 7);
+    feed_beacon(EPV_MODE_SECURE, 1); /* heard on 6, header channel 6 */
+    const epv_action_t *a = rec_last_send(&rec);
+    CHECK(a != NULL);
+    CHECK_EQ(last_channel(), 6);
+    int tune = -1, send = -1;
+    for (int i = 0; i < rec.count; i++) {
+        if (rec.acts[i].kind == EPV_ACT_SET_CHANNEL) {
+            tune = i;
+        } else if (rec.acts[i].kind == EPV_ACT_SEND && send < 0 && tune >= 0 && rec.acts[tune].u.channel == 6) {
+            send = i;
+        }
+    }
+    CHECK(tune >= 0 && send > tune); /* tuned to 6 before the request went out */
+    CHECK(a && a->u.send.frame[2] != 0); /* header written */
+    epv_node_on_timer(&node, EPV_TIMER_DWELL); /* a stale dwell after the lock: no hop */
+    CHECK_EQ(last_channel(), 6);
+    epv_node_on_timer(&node, EPV_TIMER_REPLY);
+    CHECK_EQ(last_channel(), 6); /* retries stay there too */
+}
+
 void test_initiator_retries_then_fails(void)
 {
     start(EPV_MODE_SECURE, 0);
