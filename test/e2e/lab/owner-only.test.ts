@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -129,5 +129,43 @@ test('another user is refused at a board RFC2217 port with a log line naming the
     }
   } finally {
     lab.dispose();
+  }
+});
+
+test('a state folder too deep for a socket path gets a private socket folder, removed with the lab; a dead socket is replaced, a live one refused', async () => {
+  const deep = path.join(root, 'd'.repeat(60), 'e'.repeat(60));
+  const lab = await Lab.start({ stateDir: deep, boards: [{ chip: 'esp32' }], programs });
+  try {
+    const server = await ControlServer.listen(lab, deep);
+    const folder = path.dirname(server.socketPath);
+    assert.ok(!server.socketPath.startsWith(deep) && Buffer.byteLength(server.socketPath) <= 100, server.socketPath);
+    assert.equal(fs.statSync(folder).mode & 0o777, 0o700);
+    const client = await LabClient.connectToStateDir(deep);
+    assert.equal((await client.listBoards()).length, 1);
+    client.dispose();
+    server.dispose();
+    assert.equal(fs.existsSync(folder), false);
+  } finally {
+    lab.dispose();
+  }
+
+  const stateDir = path.join(root, 'stale-socket');
+  const again = await Lab.start({ stateDir, boards: [{ chip: 'esp32' }], programs });
+  try {
+    // What a lab killed with SIGKILL leaves: a socket file nobody listens on.
+    const killed = spawn(process.execPath, ['-e', `require('node:net').createServer().listen(${JSON.stringify(path.join(stateDir, 'control.sock'))}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((r) => killed.stdout.once('data', r));
+    const gone = new Promise((r) => killed.once('exit', r));
+    killed.kill('SIGKILL');
+    await gone;
+    assert.ok(fs.existsSync(path.join(stateDir, 'control.sock')));
+    const server = await ControlServer.listen(again, stateDir);
+    try {
+      await assert.rejects(ControlServer.listen(again, stateDir), /Another lab is already running/);
+    } finally {
+      server.dispose();
+    }
+  } finally {
+    again.dispose();
   }
 });
