@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 # clang + lld (wasm-ld) + wasi-libc + libclang-rt-14-dev-wasm32 build the virtual boards' firmware (firmware/wasm).
 # python3-serial (pySerial, which esptool is built on) is the independent RFC2217 client of the lab's conformance test.
-APT_PACKAGES=(udev chromium libkrb5-dev ripgrep socat clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev llvm libmbedtls-dev cmake make gcc python3-serial)
+APT_PACKAGES=(udev chromium libkrb5-dev ripgrep socat clang lld wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev llvm libmbedtls-dev cmake make gcc python3-serial tshark)
 
 quiet=0; job=all
 if [ "${1:-}" = --if-needed ]; then quiet=1; job="${2:-all}"; fi

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ProvisionError } from '../../core/common/errors';
 import { VirtualFirmwareBuilder } from '../../core/build/firmware-builder';
 import type { ProductPaths } from '../../core/common/product-paths';
@@ -18,10 +18,12 @@ import { makeDemoWorkDir } from '../demo-work-dir';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 import { secs } from '../board-output';
 
-export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-4.4|espressif-5.3|espressif-5.4] [--timeout S] [--quiet]
+export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-4.4|espressif-5.3|espressif-5.4] [--timeout S] [--capture FILE] [--quiet]
   The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
   firmware per role (the WebAssembly build virtual boards run), identifies and flashes every board in parallel, monitors them all
-  and follows the provisioning until every initiator has an IP address, or says exactly why not.`;
+  and follows the provisioning until every initiator has an IP address, or says exactly why not.
+  --capture FILE writes every ESP-NOW frame of the run to FILE: a pcap for Wireshark / tshark when it ends
+  in .pcap, else JSON lines (owner-only; in an espressif-* mode it holds the password in clear).`;
 
 const CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32'];
 
@@ -47,7 +49,9 @@ export const INTERRUPTED_EXIT = 130;
 
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
 export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps): Promise<number> {
-  const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout']);
+  const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout', 'capture']);
+  const capture = opts.get('capture')?.at(-1);
+  const capturePath = capture === undefined ? undefined : resolve(capture);
   const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 32);
   const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
   const mode = opts.get('mode')?.at(-1) ?? 'secure';
@@ -82,7 +86,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
   try {
     const chips = Array.from({ length: initiators + 1 }, (_, i) => CHIPS[i % CHIPS.length]);
     step(`Starting a virtual lab: ${chips.length} boards and an access point "${ssid}" (${security} mode)`);
-    lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' } });
+    lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' }, ...(capturePath ? { air: { capturePath } } : {}) });
     stopIfInterrupted();
     const boards = lab.boardList.map((b, i) => ({ url: b.url, chip: chips[i], role: i === 0 ? ('responder' as const) : ('initiator' as const), name: i === 0 ? 'responder' : initiators === 1 ? 'initiator' : `initiator ${i}` }));
 

@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Disposable } from '../../core/common/disposable';
+import { pcapHeader, pcapRecord } from './pcap';
 
 /** One ESP-NOW frame as the air saw it: one JSON line of the capture file. */
 export interface CapturedFrame {
@@ -17,21 +18,27 @@ export interface CapturedFrame {
 }
 
 /**
- * Keeps every frame in memory (for tests) and appends it to a JSON-lines file (for people). Writes are
- * synchronous on purpose: a capture must be complete when a test or the lab stops, and no stream handle
- * may outlive the lab.
+ * Keeps every frame in memory (for tests) and appends it to a file: a pcap for Wireshark / tshark when its
+ * name ends in `.pcap`, else JSON lines (for people and scripts). Writes are synchronous on purpose: a
+ * capture must be complete when a test or the lab stops, and no stream handle may outlive the lab.
  */
 export class FrameCapture implements Disposable {
   private readonly kept: CapturedFrame[] = [];
   private fd: number | undefined;
+  private readonly pcap: boolean;
+  private readonly startedAt = Date.now();
+  private seq = 0;
 
   constructor(
     path?: string,
     /** Frames kept in memory; the oldest go first. The file keeps everything. */
     private readonly memoryLimit = 10_000,
   ) {
+    this.pcap = path?.endsWith('.pcap') ?? false;
     // In the Espressif-compatible modes credentials cross the air in clear, so the capture has them: owner only.
-    if (path) this.fd = openSync(path, 'a', 0o600);
+    // A pcap starts afresh (its header comes first); JSON lines append.
+    if (path) this.fd = openSync(path, this.pcap ? 'w' : 'a', 0o600);
+    if (this.fd !== undefined && this.pcap) writeSync(this.fd, pcapHeader());
   }
 
   get frames(): readonly CapturedFrame[] {
@@ -41,7 +48,9 @@ export class FrameCapture implements Disposable {
   add(frame: CapturedFrame): void {
     this.kept.push(frame);
     if (this.kept.length > this.memoryLimit) this.kept.splice(0, this.kept.length - this.memoryLimit);
-    if (this.fd !== undefined) writeSync(this.fd, `${JSON.stringify(frame)}\n`);
+    if (this.fd === undefined) return;
+    if (!this.pcap) writeSync(this.fd, `${JSON.stringify(frame)}\n`);
+    else writeSync(this.fd, pcapRecord({ timeMs: this.startedAt + frame.t, from: frame.from, to: frame.to, channel: frame.channel, rssi: frame.rssi, data: Buffer.from(frame.hex, 'hex'), seq: this.seq++ }));
   }
 
   dispose(): void {

@@ -12,3 +12,10 @@ export function macToString(mac: Uint8Array): string {
 export function parseLinkMac(text: string): string | undefined {
   return /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text) ? normaliseMac(text) : undefined;
 }
+
+/** The 6 bytes of an `aa:bb:cc:dd:ee:ff` MAC; throws on anything else. */
+export function macBytesOf(mac: string): Uint8Array {
+  const m = parseLinkMac(mac);
+  if (!m) throw new RangeError(`not a MAC: ${JSON.stringify(mac)}`);
+  return Uint8Array.from(m.split(':').map((h) => parseInt(h, 16)));
+}

@@ -1,7 +1,7 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import type { Disposable } from '../../core/common/disposable';
 import type { FirmwareRadio, FirmwareRadioEvents } from '../air/firmware-radio';
-import { macToString, parseLinkMac } from '../air/mac';
+import { macBytesOf, macToString, parseLinkMac } from '../air/mac';
 import { wasmCryptoImports } from './wasm-crypto';
 
 /** The exports of firmware/wasm/wasm_main.c. */
@@ -243,6 +243,5 @@ export class WasmFirmware implements Disposable {
 }
 
 function macBytes(mac: string): Uint8Array | undefined {
-  const m = parseLinkMac(mac);
-  return m ? Uint8Array.from(m.split(':').map((h) => parseInt(h, 16))) : undefined;
+  return parseLinkMac(mac) ? macBytesOf(mac) : undefined;
 }
