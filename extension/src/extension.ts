@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     lab,
     ...registerLabCommands(ctx, lab),
     ...registerProvisionCommands(ctx, lab, places),
-    ...registerBuildCommands(ctx, places),
+    ...registerBuildCommands(ctx, places, lab),
     // Last, so the lab and monitors can still log while they shut down.
     log,
   );

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { BoardDiscovery } from '../core/boards/board-discovery';
 import { DisposableStore } from '../core/common/disposable';
 import type { ChipKind } from '../lab/chip/chip-program';
-import { Lab } from '../lab/lab';
+import { DEFAULT_ACCESS_POINT, Lab } from '../lab/lab';
+import { labWifiPassword } from '../lab/lab-password';
 import { labPrograms } from '../lab/lab-programs';
 import { VirtualDiscoverySource } from '../lab/virtual-discovery-source';
 
@@ -34,6 +35,11 @@ export class LabController implements vscode.Disposable {
     return this.lab;
   }
 
+  /** The password virtual boards and the lab's access point use instead of the user's (lab-password.ts). */
+  labPassword(): string {
+    return labWifiPassword(this.stateDir);
+  }
+
   start(boardCount: number): Promise<Lab> {
     if (this.lab) return Promise.resolve(this.lab);
     this.starting ??= this.startNow(boardCount).finally(() => (this.starting = undefined));
@@ -42,7 +48,9 @@ export class LabController implements vscode.Disposable {
 
   private async startNow(boardCount: number): Promise<Lab> {
     const boards = Array.from({ length: boardCount }, (_, i) => ({ chip: LAB_CHIPS[i % LAB_CHIPS.length] }));
-    const lab = await Lab.start({ stateDir: this.stateDir, boards, programs: labPrograms, log: (m) => this.log.debug(`lab: ${m}`) });
+    const password = this.labPassword();
+    const accessPoint = { ...DEFAULT_ACCESS_POINT, password };
+    const lab = await Lab.start({ stateDir: this.stateDir, boards, programs: labPrograms, accessPoint, log: (m) => this.log.debug(`lab: ${m}`) });
     this.lab = lab;
     this.running = new DisposableStore();
     this.running.add(lab);
@@ -50,7 +58,7 @@ export class LabController implements vscode.Disposable {
     this.running.add(this.discovery.addSource(source));
     await this.discovery.refresh();
     await vscode.commands.executeCommand('setContext', 'espnow.labRunning', true);
-    this.log.info(`virtual lab started with ${boardCount} board(s) in ${this.stateDir}`);
+    this.log.info(`virtual lab started with ${boardCount} board(s) in ${this.stateDir}; lab password: ${password} (virtual boards never get your Wi-Fi password)`);
     return lab;
   }
 

@@ -26,14 +26,19 @@ export interface ProvisionPlaces {
 /**
  * One Provision Pair / Fleet run from the editor: credentials from the secret store (or settings.json,
  * with a warning), a pair key (made and stored on first use), chips identified where unknown, the
- * virtual lab's access point set to the configured network, then the workflow with a progress
+ * virtual lab's access point set to the configured SSID (with the lab's own password when the responder
+ * is virtual), then the workflow with a progress
  * notification, a monitor terminal per board, and the tree following each board.
  */
 export async function runProvisioning(ctx: CommandContext, lab: LabController, places: ProvisionPlaces, responder: Board, initiators: readonly Board[]): Promise<ProvisionResult> {
   const settings = ctx.settings();
   const creds = await resolveWifiCredentials(settings, ctx.secrets);
   if (creds.warning) void vscode.window.showWarningMessage(`ESP-NOW: ${creds.warning}`, 'Set Wi-Fi Password').then((c) => c && vscode.commands.executeCommand('espnow.setWifiPassword'));
-  await ctx.clearText.confirm(settings.security, creds.ssid);
+  // A virtual responder hands out the lab's own password, never the user's (lab-password.ts); only a real
+  // one sends the real password over the air, so only then is clear text a question.
+  const virtualResponder = responder.port.source === 'virtual';
+  const password = virtualResponder ? lab.labPassword() : creds.password;
+  if (!virtualResponder) await ctx.clearText.confirm(settings.security, creds.ssid);
   const pairKey = await pairKeyFor(ctx);
   const chosen = [responder, ...initiators];
 
@@ -43,10 +48,10 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
     try {
       progress.report({ message: 'identifying boards…' });
       const boards = await Promise.all(chosen.map(async (b, i) => toProvisionBoard(ctx, b, i === 0 ? 'responder' : 'initiator', initiators.length, i)));
-      if (chosen.some((b) => b.port.source === 'virtual')) syncLabAccessPoint(lab, creds.ssid, creds.password, settings.wifiChannel);
+      if (chosen.some((b) => b.port.source === 'virtual')) syncLabAccessPoint(lab, creds.ssid, password, settings.wifiChannel);
       const builders = buildersFor(places, settings.idfPath);
       const workflow = new ProvisionWorkflow(
-        { boards, ssid: creds.ssid, password: creds.password, channel: settings.wifiChannel, security: settings.security, pairKey },
+        { boards, ssid: creds.ssid, password, channel: settings.wifiChannel, security: settings.security, pairKey },
         {
           build: async (b, config, signal) => {
             const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.virtual() : builders.idf();
@@ -108,7 +113,7 @@ export async function pairKeyFor(ctx: CommandContext): Promise<string> {
   return key;
 }
 
-/** The virtual lab's access point stands for the user's network: same SSID and password. */
+/** The virtual lab's access point stands for the user's network: same SSID, with the password the run hands out. */
 function syncLabAccessPoint(lab: LabController, ssid: string, password: string, channel: number): void {
   const current = lab.current;
   if (!current) return;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FirmwareRole } from '../../core/build/sdkconfig';
 import { resolveWifiCredentials } from '../../core/config/credentials';
 import { registerCommand, type CommandContext } from '../command-context';
+import type { LabController } from '../lab-controller';
 import { buildersFor, pairKeyFor, type ProvisionPlaces } from '../provision-run';
 
 const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
@@ -10,7 +11,7 @@ const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
  * Build Firmware: one role for one chip with the configured credentials, by ESP-IDF (real boards) or the
  * WebAssembly firmware (virtual boards), into the build cache outside the workspace; then offers to flash it.
  */
-export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlaces): vscode.Disposable[] {
+export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlaces, lab: LabController): vscode.Disposable[] {
   return [
     registerCommand(ctx, 'espnow.buildFirmware', async (roleArg?: unknown, targetArg?: unknown, kindArg?: unknown) => {
       const role = (roleArg as FirmwareRole | undefined) ?? (await pick('Role', [
@@ -29,8 +30,10 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       const settings = ctx.settings();
       const creds = await resolveWifiCredentials(settings, ctx.secrets);
       const responder = role === 'responder';
-      if (responder) await ctx.clearText.confirm(settings.security, creds.ssid);
-      const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password: responder ? creds.password : '', channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyFor(ctx) };
+      // Images for virtual boards carry the lab's password, never the user's (lab-password.ts).
+      const password = !responder ? '' : kind === 'virtual' ? lab.labPassword() : creds.password;
+      if (responder && kind === 'idf') await ctx.clearText.confirm(settings.security, creds.ssid);
+      const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password, channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyFor(ctx) };
       const builders = buildersFor(places, settings.idfPath);
       const builder = kind === 'idf' ? builders.idf() : builders.virtual();
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${role} for ${target}`, cancellable: true }, (progress, token) => {

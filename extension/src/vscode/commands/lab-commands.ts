@@ -17,7 +17,9 @@ export function registerLabCommands(ctx: CommandContext, lab: LabController): vs
       }
       const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: starting ${n} virtual board${n === 1 ? '' : 's'}…` }, () => lab.start(n));
       const boards = await started.listBoards();
-      void vscode.window.showInformationMessage(`ESP-NOW: virtual lab running: ${boards.map((b) => `${b.chipLabel} ${b.url}`).join(', ')}.`);
+      void vscode.window.showInformationMessage(
+        `ESP-NOW: virtual lab running: ${boards.map((b) => `${b.chipLabel} ${b.url}`).join(', ')}. Virtual boards join its access point with the lab password ${lab.labPassword()}, never your Wi-Fi password.`,
+      );
       await vscode.commands.executeCommand('espnow.boards.focus');
       return started;
     }),
