@@ -327,6 +327,16 @@ void test_initiator_wifi_retries(void)
     feed_creds(TEST_KEY, 2);
     epv_node_on_timer(&node, EPV_TIMER_WIFI);
     CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=wifi_timeout") >= 0);
+
+    /* The driver refuses the join itself: failed at once with its error, no retry, no 20 s wait. */
+    start(EPV_MODE_SECURE, 0);
+    feed_beacon(EPV_MODE_SECURE, 1);
+    feed_creds(TEST_KEY, 2);
+    epv_node_on_wifi_join_error(&node, "ESP_ERR_WIFI_NOT_STARTED");
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=wifi_join_error detail=ESP_ERR_WIFI_NOT_STARTED") >= 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+    epv_node_on_timer(&node, EPV_TIMER_WIFI); /* a late join timer finds it already failed */
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "failed reason="), 1);
 }
 
 void test_node_drops_foreign_frames(void)

@@ -136,6 +136,7 @@ export function failureText(reason: string, detail?: string): string {
         auth_rejected: 'the responder rejected this device (pair key or mode?)',
         panic: 'the firmware crashed',
         config_error: 'the firmware stopped at boot',
+        wifi_join_error: 'the Wi-Fi driver refused to join',
         firmware_not_started: 'the virtual board could not start its firmware',
       } as Record<string, string>)[reason] ?? reason.replace(/_/g, ' ');
   if (!detail) return text;
