@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { clearBuildCache } from '../../core/build/cache-hygiene';
 import type { FirmwareRole } from '../../core/build/sdkconfig';
 import { resolveWifiCredentials } from '../../core/config/credentials';
 import { registerCommand, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
-import { buildersFor, pairKeyFor, type ProvisionPlaces } from '../provision-run';
+import { buildCacheRoot, buildersFor, pairKeyFor, type ProvisionPlaces } from '../provision-run';
 
 const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
 
@@ -44,6 +45,18 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       ctx.log.info(`${role} for ${target} with ${result.toolchain}: ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}: ${result.buildDir}`);
       void vscode.window.showInformationMessage(`ESP-NOW: ${role} firmware for ${target} (${result.toolchain}) ${result.cached ? 'is in the build cache' : 'built'}.`, 'Flash Board').then((c) => c && vscode.commands.executeCommand('espnow.flashBoard', undefined, result.buildDir));
       return result;
+    }),
+    // Every cached build holds the Wi-Fi password and pair key it was made with: this removes them all.
+    registerCommand(ctx, 'espnow.clearBuildCache', async (confirmed?: unknown) => {
+      const yes = 'Clear Build Cache';
+      if (confirmed !== true) {
+        const choice = await vscode.window.showWarningMessage('Remove every cached firmware build? The next build of each role and chip starts from scratch.', { modal: true }, yes);
+        if (choice !== yes) return 0;
+      }
+      const removed = await clearBuildCache(buildCacheRoot(places));
+      ctx.log.info(`build cache cleared: ${removed} folder(s) removed`);
+      void vscode.window.showInformationMessage(`ESP-NOW: build cache cleared (${removed} build folder${removed === 1 ? '' : 's'} removed).`);
+      return removed;
     }),
   ];
 }
