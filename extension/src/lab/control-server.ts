@@ -116,6 +116,8 @@ export class ControlServer implements Disposable {
   private async handle(socket: net.Socket, line: string): Promise<void> {
     if (line.trim() === '') return;
     if (!this.authed.has(socket)) {
+      // Refused already: the rest of what it sent is not read.
+      if (socket.writableEnded) return;
       let hello: Partial<ControlHello> = {};
       try {
         hello = JSON.parse(line) as Partial<ControlHello>;
