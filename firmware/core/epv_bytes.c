@@ -16,6 +16,7 @@ const char *epv_status_str(epv_status_t st)
     case EPV_ERR_AUTH: return "authentication failed";
     case EPV_ERR_CRYPTO: return "crypto failure";
     case EPV_ERR_STATE: return "wrong state";
+    case EPV_ERR_NOT_FOUND: return "not found";
     }
     return "unknown";
 }

@@ -13,7 +13,8 @@ typedef enum {
     EPV_ERR_VALUE,      /* a field holds a value outside its range */
     EPV_ERR_AUTH,       /* MAC / AEAD tag did not verify */
     EPV_ERR_CRYPTO,     /* the crypto backend failed */
-    EPV_ERR_STATE       /* call not valid in the current state */
+    EPV_ERR_STATE,      /* call not valid in the current state */
+    EPV_ERR_NOT_FOUND   /* a looked-up key or item is absent */
 } epv_status_t;
 
 /** Constant name of a status, for logs. Never NULL. */
