@@ -42,6 +42,8 @@ extern int epv_test_failures;
     X(session_tamper_and_wrong_key)  \
     X(config_parsing)                \
     X(host_config_file)              \
+    X(config_kv_overrides)           \
+    X(config_kv_errors_name_the_key) \
     X(host_link_lines)               \
     X(pct_encoding)                  \
     X(responder_beacons_and_window)  \
