@@ -213,6 +213,14 @@ async function cutOff(row, parts) {
  * images, so a picture referenced by a relative path stays a broken image even when it is packaged.
  */
 async function checkDetailsPage(page, log) {
+  try {
+    await lookAtDetailsPage(page, log);
+  } finally {
+    await runFromPalette(page, log, 'View: Close All Editors');
+  }
+}
+
+async function lookAtDetailsPage(page, log) {
   await runFromPalette(page, log, 'Extensions: Show Enabled Extensions');
   await step(log, "open ESP-NOW Provision's details page and see the README's screenshot", async () => {
     const item = page.locator('.part.sidebar .extensions-list .monaco-list-row', { hasText: 'ESP-NOW Provision' }).first();
@@ -238,9 +246,7 @@ async function checkDetailsPage(page, log) {
       await page.waitForTimeout(250);
     }
   });
-  await runFromPalette(page, log, 'View: Close All Editors');
 }
-
 
 function escapeRe(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

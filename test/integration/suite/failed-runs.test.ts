@@ -69,7 +69,8 @@ describe('A failed Provision Pair leaves no spinner', function () {
     a = await api();
     // A network name no other run used: the responder's flash then differs from what any earlier run left.
     await config().update('wifi.ssid', uniqueName(`failing-net-${Date.now()}-`), vscode.ConfigurationTarget.Workspace);
-    await config().update('wifi.password', 'correct horse 42', vscode.ConfigurationTarget.Workspace);
+    // The password and idfPath are read from user settings only (a workspace must not set them).
+    await config().update('wifi.password', 'correct horse 42', vscode.ConfigurationTarget.Global);
   });
 
   afterEach(async () => {
@@ -78,7 +79,8 @@ describe('A failed Provision Pair leaves no spinner', function () {
   });
 
   after(async () => {
-    for (const key of ['wifi.ssid', 'wifi.password', 'idfPath']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('wifi.ssid', undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['wifi.password', 'idfPath']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('when the build fails (a USB board and no ESP-IDF)', async () => {
@@ -87,14 +89,14 @@ describe('A failed Provision Pair leaves no spinner', function () {
       const name = uniqueName('NOIDF');
       fake.source.set([{ ...usbBoard(`/dev/tty${name}`, name), chipHint: 'ESP32' }]);
       const usb = await until('the USB board is listed', () => a.boards.find(`/dev/tty${name}`), a.boards.onDidChange);
-      await config().update('idfPath', '/nonexistent/esp-idf', vscode.ConfigurationTarget.Workspace);
+      await config().update('idfPath', '/nonexistent/esp-idf', vscode.ConfigurationTarget.Global);
       const [virtual] = await labBoards();
       const result = await provision(usb, virtual);
       assert.equal(result.outcome, 'failed', `expected a failed build, got ${result.outcome}: ${result.reasons.join(' ')}`);
       assert.equal(result.stage, 'building', result.reasons.join(' '));
       await assertNothingSpins(a, result);
     } finally {
-      await config().update('idfPath', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('idfPath', undefined, vscode.ConfigurationTarget.Global);
       await fake.remove();
     }
   });

@@ -13,14 +13,15 @@ describe('Provision Pair on virtual boards', function () {
 
   before(async () => {
     await config().update('wifi.ssid', 'home-net', vscode.ConfigurationTarget.Workspace);
-    // The discouraged settings.json password: it must still work (with a warning).
-    await config().update('wifi.password', 'correct horse 42', vscode.ConfigurationTarget.Workspace);
+    // The discouraged settings.json password: it must still work (with a warning). User settings only:
+    // a workspace may not set it.
+    await config().update('wifi.password', 'correct horse 42', vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('espnow.lab.stop');
     await config().update('wifi.ssid', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('wifi.password', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('wifi.password', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('builds firmware for a role and chip, then finds it in the build cache', async () => {
