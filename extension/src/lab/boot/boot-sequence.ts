@@ -8,7 +8,7 @@ import {
   PARTITION_TABLE_OFFSET,
   PartitionTableError,
   selectBootPartition,
-} from './partition-table';
+} from '../../core/build/image/partition-table-reader';
 import type { ResetCause, RomProfile } from './rom-profile';
 
 /** How a boot attempt ended, which decides what the chip does next. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** Where ESP-IDF places the partition table (CONFIG_PARTITION_TABLE_OFFSET default). */
-export const PARTITION_TABLE_OFFSET = 0x8000;
+import { PARTITION_TABLE_OFFSET } from './partition-table-writer';
+
+export { PARTITION_TABLE_OFFSET };
 /** The table may take at most 0xC00 bytes (ESP_PARTITION_TABLE_MAX_LEN). */
 export const PARTITION_TABLE_MAX_LENGTH = 0xc00;
 const ENTRY_LENGTH = 32;
@@ -83,4 +84,14 @@ export function selectBootPartition(parts: readonly Partition[]): { partition: P
   const ota0 = parts.find((p) => p.type === 0x00 && p.subtype === 0x10);
   if (ota0) return { partition: ota0, note: 'No factory image, trying OTA 0' };
   return undefined;
+}
+
+/** ESP-IDF's partition type and subtype codes for an NVS data partition. */
+const DATA_TYPE = 0x01;
+const NVS_SUBTYPE = 0x02;
+
+/** The first NVS partition of a table (ESP-IDF's nvs_flash_init opens the one labelled "nvs"; we prefer it). */
+export function findNvsPartition(parts: readonly Partition[]): Partition | undefined {
+  const nvs = parts.filter((p) => p.type === DATA_TYPE && p.subtype === NVS_SUBTYPE);
+  return nvs.find((p) => p.label === 'nvs') ?? nvs[0];
 }
