@@ -9,7 +9,7 @@ import { writeVirtualBuild, type VirtualBuildInput } from '../../../../extension
 import { findVirtualBlob } from '../../../../extension/src/core/build/image/virtual-app-blobs';
 import { parseAppImage } from '../../../../extension/src/lab/boot/app-image';
 import { readAppDescription } from '../../../../extension/src/lab/boot/app-desc';
-import { parsePartitionTable, selectBootPartition } from '../../../../extension/src/lab/boot/partition-table';
+import { parsePartitionTable, selectBootPartition } from '../../../../extension/src/core/build/image/partition-table-reader';
 
 const SDKCONFIG = 'CONFIG_ESPNOW_ROLE_RESPONDER=y\nCONFIG_ESPNOW_WIFI_SSID="lab \\"net\\""\nCONFIG_ESPNOW_CHANNEL=6\n';
 /** An empty WebAssembly module: the writer only carries the bytes, it never compiles them. */

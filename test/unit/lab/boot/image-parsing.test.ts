@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ImageError, parseAppImage } from '../../../../extension/src/lab/boot/app-image';
 import { readAppDescription } from '../../../../extension/src/lab/boot/app-desc';
 import { findVirtualBlob } from '../../../../extension/src/core/build/image/virtual-app-blobs';
-import { parsePartitionTable, PartitionTableError, selectBootPartition } from '../../../../extension/src/lab/boot/partition-table';
+import { parsePartitionTable, PartitionTableError, selectBootPartition } from '../../../../extension/src/core/build/image/partition-table-reader';
 import { appImage, buildImage, partitionTable, SINGLE_APP } from '../../../support/lab/image-builder';
 
 const reader = (bytes: Uint8Array) => (o: number, n: number) => {
