@@ -75,7 +75,7 @@ static int apply(epv_config_t *c, ctx_t *x)
     int r;
     if ((r = u8_in(x, EPV_KV_ROLE, EPV_ROLE_INITIATOR, &u8)) < 0) return r;
     if (r) c->role = (epv_role_t)u8;
-    if ((r = u8_in(x, EPV_KV_MODE, EPV_MODE_ESPRESSIF_54, &u8)) < 0) return r;
+    if ((r = u8_in(x, EPV_KV_MODE, EPV_MODE_ESPRESSIF_44 /* the highest epv_mode_t */, &u8)) < 0) return r;
     if (r) c->mode = (epv_mode_t)u8;
     if ((r = u8_in(x, EPV_KV_CHANNEL, EPV_CHANNEL_MAX, &c->channel)) < 0) return r;
     if ((r = str(x, EPV_KV_SSID, s, sizeof(s), &n)) < 0) return r;

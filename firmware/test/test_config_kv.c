@@ -117,7 +117,7 @@ void test_config_kv_errors_name_the_key(void)
     } BAD[] = {
         {{"role", 'b', 2, NULL, 0}, "role"},
         {{"role", 's', 0, "x", 1}, "role"},
-        {{"mode", 'b', 9, NULL, 0}, "mode"},
+        {{"mode", 'b', 4, NULL, 0}, "mode"},
         {{"channel", 'b', 14, NULL, 0}, "channel"},
         {S("ssid", ""), "ssid"},
         {S("ssid", "123456789012345678901234567890123"), "ssid"},
