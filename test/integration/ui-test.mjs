@@ -169,7 +169,10 @@ export async function runUiTest({ page, url, userSettingsFile, screenshot, log }
     const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'Provision Pair done' }).first();
     await toast.hover();
     const expand = toast.locator('.codicon-notifications-expand').first();
-    if (await expand.isVisible()) await expand.click();
+    if (await expand.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) {
+      await expand.click();
+      await page.waitForTimeout(300);
+    }
     await page.mouse.move(700, 450); // no hover tooltip over the tree in the picture
     await page.screenshot({ path: screenshot });
     log(`  screenshot: ${screenshot}`);
