@@ -13,7 +13,7 @@ void epv_initiator_init(epv_initiator_t *n, const epv_config_t *cfg, const epv_e
 
 static bool secure(const epv_initiator_t *n) { return n->cfg.mode == EPV_MODE_SECURE; }
 
-static void fail(epv_initiator_t *n, const char *reason, const char *detail)
+static void fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detail)
 {
     for (int id = 0; id < EPV_TIMER_COUNT; id++) {
         epv_out_timer_stop(&n->out, (epv_timer_id_t)id);
@@ -21,11 +21,7 @@ static void fail(epv_initiator_t *n, const char *reason, const char *detail)
     n->state = EPV_ISTATE_FAILED;
     epv_wipe(&n->creds, sizeof(n->creds));
     memset(&n->ap, 0, sizeof(n->ap));
-    epv_out_log(&n->out, 'E', "Provisioning failed: %s (%s)", reason, detail);
-    epv_evt_begin(&n->out, "failed");
-    epv_evt_cstr(&n->out, "reason", reason);
-    epv_evt_cstr(&n->out, "detail", detail);
-    epv_evt_end(&n->out, 'E');
+    epv_evt_failed(&n->out, why, code, detail);
 }
 
 void epv_initiator_start(epv_initiator_t *n)
@@ -88,7 +84,7 @@ static void send_request(epv_initiator_t *n)
         st = epv_out_send(&n->out, &h, n->payload, len);
     }
     if (st != EPV_OK) {
-        fail(n, "internal", epv_status_str(st));
+        fail(n, EPV_FAIL_INTERNAL, -1, epv_status_str(st));
         return;
     }
     char mac[18];
@@ -130,7 +126,7 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
         break;
     case EPV_TIMER_SCAN:
         if (n->state == EPV_ISTATE_SCANNING) {
-            fail(n, "scan_timeout", "no_beacon_heard");
+            fail(n, EPV_FAIL_SCAN_TIMEOUT, -1, "no_beacon_heard");
         }
         break;
     case EPV_TIMER_REPLY:
@@ -140,14 +136,14 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
         if (n->attempt_count < EPV_REQUEST_ATTEMPTS) {
             send_request(n);
         } else {
-            fail(n, "no_credentials", secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+            fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
         }
         break;
     case EPV_TIMER_WIFI:
         if (n->state == EPV_ISTATE_JOINING) {
-            fail(n, "wifi_timeout", "no_association");
+            fail(n, EPV_FAIL_WIFI_TIMEOUT, -1, "no_association");
         } else if (n->state == EPV_ISTATE_WAIT_IP) {
-            fail(n, "dhcp_timeout", "no_lease");
+            fail(n, EPV_FAIL_DHCP_TIMEOUT, -1, "no_lease");
         }
         break;
     default:
@@ -362,11 +358,9 @@ void epv_initiator_on_wifi_disconnected(epv_initiator_t *n, int reason)
         join(n);
         return;
     }
-    char why[24];
     char detail[24];
-    snprintf(why, sizeof(why), "wifi_reason_%d", reason);
     snprintf(detail, sizeof(detail), "after_%u_attempts", n->wifi_attempts);
-    fail(n, why, detail);
+    fail(n, EPV_FAIL_WIFI_REASON, reason < 0 ? 0 : reason, detail);
 }
 
 void epv_initiator_on_wifi_join_error(epv_initiator_t *n, const char *error_name)
@@ -379,7 +373,7 @@ void epv_initiator_on_wifi_join_error(epv_initiator_t *n, const char *error_name
     char detail[40];
     size_t len = strlen(error_name ? error_name : "");
     snprintf(detail, sizeof(detail), "%.*s", (int)(len < 32 ? len : 32), error_name ? error_name : "");
-    fail(n, "wifi_join_error", detail[0] ? detail : "unknown");
+    fail(n, EPV_FAIL_WIFI_JOIN_ERROR, -1, detail[0] ? detail : "unknown");
 }
 
 void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4])

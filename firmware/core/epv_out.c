@@ -182,3 +182,18 @@ void epv_evt_end(epv_out_t *o, char level)
     emit(o, EPV_ACT_LOG);
     o->evt_len = 0;
 }
+
+void epv_evt_failed(epv_out_t *o, epv_fail_t why, int code, const char *detail)
+{
+    char reason[32];
+    if (code >= 0) {
+        snprintf(reason, sizeof(reason), "%s_%d", epv_fail_name(why), code);
+    } else {
+        snprintf(reason, sizeof(reason), "%s", epv_fail_name(why));
+    }
+    epv_out_log(o, 'E', "Provisioning failed: %s (%s)", reason, detail);
+    epv_evt_begin(o, "failed");
+    epv_evt_cstr(o, "reason", reason);
+    epv_evt_cstr(o, "detail", detail);
+    epv_evt_end(o, 'E');
+}

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "epv_action.h"
+#include "epv_fail.h"
 
 typedef struct {
     epv_env_t env;
@@ -32,6 +33,9 @@ void epv_evt_int(epv_out_t *o, const char *key, long val);
 void epv_evt_mac(epv_out_t *o, const char *key, const uint8_t mac[EPV_MAC_LEN]);
 void epv_evt_ip(epv_out_t *o, const char *key, const uint8_t ip[4]);
 void epv_evt_end(epv_out_t *o, char level);
+/** The one way a node reports giving up: an error log line and `failed reason=<name>[_<code>] detail=<detail>`.
+ * `code` < 0 adds nothing to the name (only EPV_FAIL_WIFI_REASON carries one: the disconnect reason). */
+void epv_evt_failed(epv_out_t *o, epv_fail_t why, int code, const char *detail);
 
 /** "aa:bb:cc:dd:ee:ff" */
 void epv_fmt_mac(char out[18], const uint8_t mac[EPV_MAC_LEN]);

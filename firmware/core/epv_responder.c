@@ -10,7 +10,6 @@ void epv_responder_init(epv_responder_t *r, const epv_config_t *cfg, const epv_e
     memset(r, 0, sizeof(*r));
     r->cfg = *cfg;
     epv_out_init(&r->out, env);
-    epv_dedupe_init(&r->dedupe);
     r->channel = cfg->channel ? cfg->channel : 1;
 }
 
@@ -112,6 +111,9 @@ void epv_responder_on_timer(epv_responder_t *r, epv_timer_id_t id)
         epv_evt_begin(&r->out, "beacon_end");
         epv_evt_int(&r->out, "sent", (long)r->sent);
         epv_evt_end(&r->out, 'I');
+        if (r->served == 0) {
+            epv_evt_failed(&r->out, EPV_FAIL_WINDOW_EXPIRED, -1, "no_initiator_served");
+        }
     }
 }
 
@@ -128,6 +130,7 @@ static void reject(epv_responder_t *r, const uint8_t from[EPV_MAC_LEN], const ch
 
 static void sent_event(epv_responder_t *r, const uint8_t to[EPV_MAC_LEN])
 {
+    r->served++;
     epv_evt_begin(&r->out, "credentials_sent");
     epv_evt_mac(&r->out, "to", to);
     epv_evt_end(&r->out, 'I');

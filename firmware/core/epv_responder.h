@@ -15,10 +15,10 @@ typedef enum { EPV_RSTATE_IDLE = 0, EPV_RSTATE_BEACONING, EPV_RSTATE_ENDED } epv
 typedef struct {
     epv_config_t cfg;
     epv_out_t out;
-    epv_dedupe_t dedupe;
     epv_rstate_t state;
     uint8_t channel;
     uint32_t sent;
+    uint32_t served; /* initiators credentials were sent to in this window */
     uint32_t since_rotate;
     uint8_t nonce[EPV_NONCE_LEN];
     uint8_t prev_nonce[EPV_NONCE_LEN];

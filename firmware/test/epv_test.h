@@ -47,6 +47,8 @@ extern int epv_test_failures;
     X(host_link_lines)               \
     X(pct_encoding)                  \
     X(responder_beacons_and_window)  \
+    X(responder_window_after_serving) \
+    X(fail_names)                    \
     X(responder_nonce_rotation)      \
     X(responder_secure_answers)      \
     X(responder_rejections)          \
@@ -70,7 +72,12 @@ extern int epv_test_failures;
     X(e2e_wrong_key)                 \
     X(e2e_lossy_air)                 \
     X(link_paces_and_frees_peers)    \
-    X(link_refusals_reach_the_node)
+    X(link_refusals_reach_the_node)  \
+    X(nvs_crc32)                     \
+    X(nvs_reads_espressif_reference) \
+    X(nvs_skips_corrupt_entries)     \
+    X(nvs_newest_duplicate_wins)     \
+    X(nvs_read_callback_and_kv_view)
 
 #define EPV_DECLARE(name) void test_##name(void);
 EPV_TESTS(EPV_DECLARE)

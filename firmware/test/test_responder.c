@@ -71,12 +71,43 @@ void test_responder_beacons_and_window(void)
     }
     CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 6);
     epv_node_on_timer(&node, EPV_TIMER_WINDOW);
-    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "beacon_end sent=6") >= 0);
+    int end = rec_find(&rec, 0, EPV_ACT_LOG, "beacon_end sent=6");
+    CHECK(end >= 0);
+    /* nobody was served in the window: the responder says so, as a failure the run can end on */
+    int f = rec_find(&rec, end, EPV_ACT_LOG, "failed reason=window_expired detail=no_initiator_served");
+    CHECK(f > end && rec.acts[f].u.log.level == 'E');
     epv_node_on_timer(&node, EPV_TIMER_BEACON);
     CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 6);
     uint8_t rn[EPV_NONCE_LEN] = {0};
     send_request(rn, 9, TEST_KEY, 77); /* after the window: ignored entirely */
     CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "request_received"), 0);
+}
+
+/* A window that served someone ends quietly: beacon_end, and no failure. */
+void test_responder_window_after_serving(void)
+{
+    start(EPV_MODE_SECURE, NULL);
+    uint8_t rn[EPV_NONCE_LEN];
+    beacon_nonce(rn);
+    send_request(rn, 5, TEST_KEY, 1);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "credentials_sent to=24:0a:c4:00:00:02"), 1);
+    epv_node_on_timer(&node, EPV_TIMER_WINDOW);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "beacon_end sent=1") >= 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_LOG, "failed reason="), 0);
+}
+
+/* Every reason has a distinct, non-empty wire name; an out-of-range value never reads past the table. */
+void test_fail_names(void)
+{
+    for (int i = 0; i < EPV_FAIL_COUNT; i++) {
+        const char *a = epv_fail_name((epv_fail_t)i);
+        CHECK(a && a[0]);
+        for (int j = 0; j < i; j++) {
+            CHECK(strcmp(a, epv_fail_name((epv_fail_t)j)) != 0);
+        }
+    }
+    CHECK(strcmp(epv_fail_name(EPV_FAIL_WINDOW_EXPIRED), "window_expired") == 0);
+    CHECK(strcmp(epv_fail_name(EPV_FAIL_COUNT), "internal") == 0);
 }
 
 void test_responder_nonce_rotation(void)
