@@ -28,6 +28,8 @@ WASM_IMPORT("set_channel") void wasm_set_channel(uint32_t channel);
 WASM_IMPORT("timer_start") void wasm_timer_start(uint32_t id, uint32_t ms);
 WASM_IMPORT("timer_stop") void wasm_timer_stop(uint32_t id);
 WASM_IMPORT("wifi_join") void wasm_wifi_join(const uint8_t *ssid, size_t ssid_len, const uint8_t *pw, size_t pw_len);
+/** Reads len bytes of the board's flash at offset into dst; 0 on success, -1 outside the flash. */
+WASM_IMPORT("flash_read") int wasm_flash_read(uint32_t offset, uint8_t *dst, size_t len);
 /** Cryptographically strong random bytes; the lab traps rather than return predictable ones. */
 WASM_IMPORT("random") void wasm_random(uint8_t *out, size_t len);
 

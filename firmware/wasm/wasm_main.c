@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "../core/epv_crypto.h"
+#include "../core/epv_config_kv.h"
 #include "../core/epv_link.h"
+#include "../core/epv_nvs.h"
 #include "../core/epv_node.h"
 #include "../core/epv_sdkconfig.h"
 #include "wasm_imports.h"
@@ -20,6 +22,7 @@ typedef enum { BOOT_OK = 0, BOOT_CONFIG_ERROR = 2, BOOT_INVALID_CONFIG = 3, BOOT
 typedef struct {
     epv_node_t node;
     epv_link_t link;
+    uint32_t nvs_offset; /* the board's NVS partition in flash (from its partition table) */
     int running;
     uint8_t io[IO_CAPACITY];
 } wasm_port_t;
@@ -107,16 +110,52 @@ static void random_bytes(void *ctx, uint8_t *out, size_t len)
     wasm_random(out, len);
 }
 
+static epv_status_t nvs_read(void *ctx, size_t offset, uint8_t *dst, size_t len)
+{
+    const uint32_t *base = ctx;
+    return wasm_flash_read(*base + (uint32_t)offset, dst, len) == 0 ? EPV_OK : EPV_ERR_ARG;
+}
+
+/* Per-board values from the NVS partition over the menuconfig ones, as the ESP-IDF port does. */
+static epv_status_t apply_nvs(epv_config_t *cfg, uint32_t nvs_offset, uint32_t nvs_size, char *msg, size_t cap)
+{
+    if (nvs_size == 0) {
+        return EPV_OK;
+    }
+    epv_nvs_t nvs;
+    port.nvs_offset = nvs_offset;
+    if (epv_nvs_init_read(&nvs, nvs_read, &port.nvs_offset, nvs_size) != EPV_OK) {
+        snprintf(msg, cap, "config error: NVS partition of %u bytes is not a whole number of pages", (unsigned)nvs_size);
+        return EPV_ERR_VALUE;
+    }
+    epv_nvs_view_t view = {.nvs = &nvs, .ns = EPV_KV_NAMESPACE};
+    epv_kv_t kv;
+    epv_nvs_kv(&kv, &view);
+    const char *key = NULL, *why = NULL;
+    unsigned applied = 0;
+    if (epv_config_apply_kv(cfg, &kv, &key, &why, &applied) != EPV_OK) {
+        snprintf(msg, cap, "config error in NVS key %s: %s", key ? key : "?", why ? why : "?");
+        return EPV_ERR_VALUE;
+    }
+    if (applied) {
+        snprintf(msg, cap, "%u settings from NVS namespace %s override menuconfig", applied, EPV_KV_NAMESPACE);
+        log_line('I', EPV_TAG_PROV, msg);
+    }
+    return EPV_OK;
+}
+
 /** Where the lab writes each call's input. */
 WASM_EXPORT("epv_io_buffer") uint8_t *epv_io_buffer(void) { return port.io; }
 WASM_EXPORT("epv_io_capacity") uint32_t epv_io_capacity(void) { return IO_CAPACITY; }
 
 /**
- * Starts the app. io: MAC (6 bytes), then config_len bytes of sdkconfig text. A config the core refuses
- * is logged ("config error at line N: ..." or "invalid configuration: ...") and the app stops there, as
- * the ESP-IDF port stops at boot. Returns a boot_status_t.
+ * Starts the app. io: MAC (6 bytes), then config_len bytes of sdkconfig text (the menuconfig values the app
+ * image carries); nvs_offset / nvs_size: the board's NVS partition (size 0: none), whose namespace
+ * espnow_prov overrides them. A config the core refuses is logged ("config error at line N: ...", "config
+ * error in NVS key K: ..." or "invalid configuration: ...") and the app stops there, as the ESP-IDF port
+ * stops at boot. Returns a boot_status_t.
  */
-WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len)
+WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len, uint32_t nvs_offset, uint32_t nvs_size)
 {
     if (port.running || config_len > IO_CAPACITY - EPV_MAC_LEN) {
         return BOOT_BAD_ARGS;
@@ -132,6 +171,11 @@ WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len)
     epv_wipe(port.io, sizeof(port.io)); /* held the Wi-Fi password and the pair key */
     if (st != EPV_OK) {
         snprintf(msg, sizeof(msg), "config error at line %d: %s", line_no, why ? why : "?");
+        log_line('E', EPV_TAG_PROV, msg);
+        epv_wipe(&cfg, sizeof(cfg));
+        return BOOT_CONFIG_ERROR;
+    }
+    if (apply_nvs(&cfg, nvs_offset, nvs_size, msg, sizeof(msg)) != EPV_OK) {
         log_line('E', EPV_TAG_PROV, msg);
         epv_wipe(&cfg, sizeof(cfg));
         return BOOT_CONFIG_ERROR;

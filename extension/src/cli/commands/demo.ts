@@ -114,7 +114,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
         build: async (b, config, signal) => {
           const { buildDir, cached } = await builder.build(b.target, config, { signal });
           signal.throwIfAborted();
-          io.out(`         ${b.role} for ${b.target}: ${buildDir}`);
+          io.out(`         ${b.target}: ${buildDir}${cached ? ' (cached)' : ''}`);
           return { buildDir, cached };
         },
         flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
@@ -153,8 +153,8 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
 }
 
 const STAGE_TITLES: Partial<Record<ProvisionStage, string>> = {
-  building: 'Building the firmware per role (host build, menuconfig values from this run)',
-  flashing: 'Flashing every board in parallel (compressed, verified by MD5)',
+  building: 'Building the firmware, one image per chip (the WebAssembly build; roles and credentials go to each board\'s NVS)',
+  flashing: 'Flashing every board in parallel with its own configuration partition (compressed, verified by MD5)',
   monitoring: 'Monitoring every board',
   following: 'Following the provisioning',
   succeeded: 'Provisioned: every initiator joined the Wi-Fi',

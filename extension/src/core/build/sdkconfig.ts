@@ -12,7 +12,7 @@ export interface FirmwareConfig {
   readonly password: string;
   /** 0 = the initiator scans. */
   readonly channel: number;
-  /** 64 hex digits. */
+  /** 64 hex digits, or empty: not compiled in (an image for compat modes, or whose key comes from NVS). */
   readonly pairKey: string;
   readonly allowedInitiators?: readonly string[];
   readonly productId?: string;
@@ -34,7 +34,7 @@ const MODE_SYMBOL: Record<SecurityMode, string> = {
  * Kconfig cannot hold (line breaks, NUL) are refused with the field named, never silently mangled.
  */
 export function renderSdkconfig(c: FirmwareConfig): string {
-  if (!/^[0-9a-fA-F]{64}$/.test(c.pairKey)) throw new ProvisionError('config', 'The pair key must be 64 hex digits (32 bytes).', undefined, 'Generate one with: openssl rand -hex 32');
+  if (c.pairKey !== '' && !/^[0-9a-fA-F]{64}$/.test(c.pairKey)) throw new ProvisionError('config', 'The pair key must be 64 hex digits (32 bytes).', undefined, 'Generate one with: openssl rand -hex 32');
   const lines = [
     `CONFIG_ESPNOW_ROLE_${c.role.toUpperCase()}=y`,
     `CONFIG_ESPNOW_MODE_${MODE_SYMBOL[c.security]}=y`,

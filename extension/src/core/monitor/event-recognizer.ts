@@ -177,7 +177,7 @@ export class EventRecognizer {
 function fatalBootError(record: LogRecord, meta: EventMeta): ProvisionEvent | undefined {
   if (record.level !== 'E') return undefined;
   if (record.tag === 'espnow_prov') {
-    const m = /^(config error at line \d+|invalid configuration): (.*)$/.exec(record.message);
+    const m = /^(config error (?:at line \d+|in NVS key \S+)|invalid configuration): (.*)$/.exec(record.message);
     if (m) return { ...meta, type: 'failed', reason: 'config_error', detail: `${m[1]}: ${m[2]}` };
   }
   if (record.tag === 'lab') {

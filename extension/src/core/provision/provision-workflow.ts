@@ -10,6 +10,14 @@ import type { BoardState } from '../monitor/board-state';
 import type { Event } from '../common/emitter';
 import type { SecurityMode } from '../config/settings';
 import { judgeProvisioning, type FollowedBoard } from './provisioning-outcome';
+import type { BoardConfig } from './board-config';
+import { boardConfigOnly, withBoardConfig } from './board-config-plan';
+
+/**
+ * Where a run puts each board's role and credentials: `nvs` (default) in a per-board NVS partition flashed
+ * with one image per chip; `menuconfig` compiled into one image per role and chip (the seed's way).
+ */
+export type CredentialsIn = 'nvs' | 'menuconfig';
 
 /** The stages every front end shows, in order; the last three are final. */
 export type ProvisionStage = 'building' | 'flashing' | 'monitoring' | 'following' | 'succeeded' | 'failed' | 'cancelled';
@@ -53,6 +61,13 @@ export interface ProvisionRequest {
   /** Responder beacon window and initiator scan timeout baked into the firmware (default: its Kconfig defaults). */
   readonly beaconWindowS?: number;
   readonly scanTimeoutS?: number;
+  /** Default 'nvs'. */
+  readonly credentialsIn?: CredentialsIn;
+  /**
+   * Update Credentials: no build stage and only each board's NVS partition is written (the app on the board
+   * stays), then the boards are reset and followed as usual. Needs 'nvs' and the images of an earlier run.
+   */
+  readonly updateOnly?: boolean;
 }
 
 export interface ProvisionResult {
@@ -96,8 +111,10 @@ export class ProvisionWorkflow implements Disposable {
   async run(signal: AbortSignal = new AbortController().signal): Promise<ProvisionResult> {
     const monitors: BoardMonitor[] = [];
     try {
-      const builds = await this.timed('building', `building the firmware for ${describeBuilds(this.request.boards)}`, () => this.buildAll(signal));
-      const targets = await Promise.all(this.request.boards.map(async (b) => ({ path: b.path, label: b.name, plan: await readFlashPlan(builds.get(key(b))!) })));
+      const builds = this.request.updateOnly
+        ? await this.buildAll(signal) // images of the earlier run, from the build cache: no build stage
+        : await this.timed('building', `building the firmware for ${describeBuilds(this.request.boards, this.byRole)}`, () => this.buildAll(signal));
+      const targets = await Promise.all(this.request.boards.map(async (b) => ({ path: b.path, label: b.name, plan: await this.planFor(b, builds.get(this.buildKey(b))!) })));
       const flashed = await this.timed('flashing', `flashing ${this.request.boards.length} boards in parallel`, () =>
         this.deps.flash(targets, signal, (overall, changed) => this.flashEmitter.fire({ overall, changed })),
       );
@@ -129,32 +146,62 @@ export class ProvisionWorkflow implements Disposable {
     }
   }
 
+  /** Credentials in menuconfig need an image per role; in NVS one image per chip serves every role. */
+  private get byRole(): boolean {
+    return this.request.credentialsIn === 'menuconfig';
+  }
+
+  private buildKey(b: ProvisionBoard): string {
+    return this.byRole ? `${b.role}:${b.target}` : b.target;
+  }
+
   private async buildAll(signal: AbortSignal): Promise<Map<string, string>> {
     const builds = new Map<string, string>();
-    // One build per (role, chip): a fleet of identical initiators builds once.
+    // One build per key: a fleet of identical initiators (or, with NVS, every board of a chip) builds once.
     for (const b of this.request.boards) {
-      if (builds.has(key(b))) continue;
+      const k = this.buildKey(b);
+      if (builds.has(k)) continue;
       throwIfAborted(signal);
-      const { buildDir } = await this.deps.build(b, this.configFor(b.role), signal);
-      builds.set(key(b), buildDir);
+      const config = this.byRole ? this.imageConfigFor(b.role) : this.sharedImageConfig();
+      const { buildDir } = await this.deps.build(b, config, signal);
+      builds.set(k, buildDir);
     }
     return builds;
   }
 
-  private configFor(role: FirmwareRole): FirmwareConfig {
+  /** The plan of one board: the image's regions and its NVS partition (its configuration, or erased). */
+  private async planFor(b: ProvisionBoard, buildDir: string) {
+    const plan = await readFlashPlan(buildDir);
+    if (this.byRole) return withBoardConfig(plan, undefined);
+    const config = this.boardConfigFor(b.role);
+    return this.request.updateOnly ? boardConfigOnly(plan, config) : withBoardConfig(plan, config);
+  }
+
+  /** What a board's role needs at run time: only the responder holds credentials, compat modes no key. */
+  private boardConfigFor(role: FirmwareRole): BoardConfig {
     const r = this.request;
     const responder = role === 'responder';
-    // Only the responder holds credentials: an initiator's image carries none.
     return {
       role,
       security: r.security,
-      ssid: responder ? r.ssid : '',
-      password: responder ? r.password : '',
+      ...(responder ? { ssid: r.ssid, password: r.password } : {}),
       channel: responder ? r.channel : 0,
-      pairKey: r.pairKey,
+      ...(r.security === 'secure' ? { pairKey: r.pairKey } : {}),
       ...(r.beaconWindowS !== undefined ? { beaconWindowS: r.beaconWindowS } : {}),
       ...(r.scanTimeoutS !== undefined ? { scanTimeoutS: r.scanTimeoutS } : {}),
     };
+  }
+
+  /** Credentials in menuconfig: the role's values compiled in (an initiator's image carries no credentials). */
+  private imageConfigFor(role: FirmwareRole): FirmwareConfig {
+    const c = this.boardConfigFor(role);
+    return { ...c, ssid: c.ssid ?? '', password: c.password ?? '', pairKey: c.pairKey ?? '' };
+  }
+
+  /** Credentials in NVS: one image per chip with no secret and no role of its own (NVS sets both). */
+  private sharedImageConfig(): FirmwareConfig {
+    const r = this.request;
+    return { role: 'initiator', security: r.security, ssid: '', password: '', channel: 0, pairKey: '' };
   }
 
   private async follow(boards: Map<string, FollowedBoard>, signal: AbortSignal): Promise<ProvisionResult> {
@@ -193,10 +240,8 @@ export class ProvisionWorkflow implements Disposable {
   }
 }
 
-const key = (b: ProvisionBoard) => `${b.role}:${b.target}`;
-
-function describeBuilds(boards: readonly ProvisionBoard[]): string {
-  return [...new Set(boards.map((b) => `${b.role} (${b.target})`))].join(', ');
+function describeBuilds(boards: readonly ProvisionBoard[], byRole: boolean): string {
+  return [...new Set(boards.map((b) => (byRole ? `${b.role} (${b.target})` : b.target)))].join(', ');
 }
 
 function throwIfAborted(signal: AbortSignal): void {
@@ -211,4 +256,5 @@ function checkRequest(r: ProvisionRequest): void {
   const paths = new Set(r.boards.map((b) => b.path));
   if (paths.size !== r.boards.length) throw new ProvisionError('config', 'A board is listed twice.', undefined, 'Give each board one role.');
   if (!r.ssid) throw new ProvisionError('config', 'Setting espnow.wifi.ssid is empty.', undefined, 'Set it to the network the new devices should join.');
+  if (r.updateOnly && r.credentialsIn === 'menuconfig') throw new ProvisionError('config', 'Update Credentials writes the boards\' NVS partitions, but setting espnow.credentialsIn is "menuconfig" (credentials compiled into the images).', undefined, 'Set espnow.credentialsIn to "nvs", or run Provision Pair to rebuild.');
 }

@@ -2,6 +2,7 @@ import type { FlashStore } from '../chip/chip-program';
 import { FLASH_MODE_NAMES, flashFreqName, flashSizeName, ImageError, parseAppImage, type AppImage } from './app-image';
 import { readAppDescription, type AppDescription } from './app-desc';
 import {
+  findNvsPartition,
   parsePartitionTable,
   partitionUsage,
   PARTITION_TABLE_MAX_LENGTH,
@@ -20,7 +21,7 @@ export type BootOutcome =
   /** The second-stage bootloader found nothing to boot and resets the chip itself. */
   | { kind: 'restart' }
   /** A verified app is running. */
-  | { kind: 'app'; image: AppImage; desc?: AppDescription };
+  | { kind: 'app'; image: AppImage; desc?: AppDescription; nvs?: { offset: number; size: number } };
 
 /** The UART text of one boot attempt up to its outcome. */
 export interface BootAttempt {
@@ -152,7 +153,8 @@ export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: Reset
     log.line('I', 'app_init', `ELF file SHA256:  ${desc.elfSha256.slice(0, 16)}...`);
     log.line('I', 'app_init', `ESP-IDF:          ${desc.idfVersion}`);
   }
-  return done({ kind: 'app', image: app, desc });
+  const nvs = findNvsPartition(parts);
+  return done({ kind: 'app', image: app, desc, ...(nvs ? { nvs: { offset: nvs.offset, size: nvs.size } } : {}) });
 }
 
 /** Flash-mapped (cache) segments say `map`, RAM segments `load`, as in esp_image_format.c. */

@@ -143,6 +143,9 @@ class FlashBoot implements ChipProgram {
         module: compileFirmware(wasm),
         config,
         mac: this.ctx.mac,
+        readFlash: (offset, length) => this.ctx.flash.read(offset, length),
+        flashSize: this.ctx.flash.size,
+        ...(outcome.nvs ? { nvs: outcome.nvs } : {}),
         attachRadio: (events) => new FirmwareRadio(mac, this.deps.air, this.deps.accessPoints, events, this.deps.wifiTimings),
         console: (text) => {
           if (!this.disposed) this.print(text);

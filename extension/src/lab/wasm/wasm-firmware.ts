@@ -9,7 +9,7 @@ interface FirmwareExports {
   readonly memory: WebAssembly.Memory;
   epv_io_buffer(): number;
   epv_io_capacity(): number;
-  epv_boot(configLen: number): number;
+  epv_boot(configLen: number, nvsOffset: number, nvsSize: number): number;
   epv_on_timer(id: number): void;
   epv_on_frame(rssi: number, channel: number, len: number): void;
   epv_on_send_done(ok: number): void;
@@ -24,7 +24,7 @@ const MAC_LEN = 6;
 /** esp_now.h: ESP-NOW is not initialised (here: the radio is off). */
 const ESP_ERR_ESPNOW_NOT_INIT = 0x3065;
 /** epv_boot's results (wasm_main.c boot_status_t). */
-const BOOT_RESULTS: Record<number, string> = { 2: 'its configuration has an error (see its log)', 3: 'its configuration is invalid (see its log)', 4: 'the lab passed it a configuration it cannot take' };
+const BOOT_RESULTS: Record<number, string> = { 2: 'its configuration (menuconfig or NVS) has an error (see its log)', 3: 'its configuration is invalid (see its log)', 4: 'the lab passed it a configuration it cannot take' };
 
 /** Why a virtual board's firmware did not start, in words for "the virtual board could not start its firmware: <why>". */
 export class FirmwareStartError extends Error {
@@ -60,6 +60,11 @@ export interface WasmFirmwareOptions {
   readonly config: Uint8Array;
   /** The board's factory MAC (eFuse). */
   readonly mac: Uint8Array;
+  /** Reads the board's flash (what the firmware's NVS lookups go through). */
+  readonly readFlash: (offset: number, length: number) => Uint8Array;
+  readonly flashSize: number;
+  /** The NVS partition of the flashed partition table, if it has one: per-board values over menuconfig's. */
+  readonly nvs?: { readonly offset: number; readonly size: number };
   /** Attaches the board's radio to the air; called once the firmware has booted. */
   readonly attachRadio: (events: FirmwareRadioEvents) => FirmwareRadio;
   /** UART TX: whole console lines, CRLF-terminated as ESP-IDF's newlib writes them. */
@@ -122,7 +127,7 @@ export class WasmFirmware implements Disposable {
       wifiDisconnected: (reason) => this.deliver(() => this.exports.epv_on_wifi_disconnected(reason)),
     });
     // The radio is up before app_main runs: the node's first actions (channel, beacon) go to it.
-    const status = this.call(() => this.exports.epv_boot(o.config.length));
+    const status = this.call(() => this.exports.epv_boot(o.config.length, o.nvs?.offset ?? 0, o.nvs?.size ?? 0));
     if (status === undefined) return; // trapped while booting: the panic line is out
     if (status !== 0) {
       this.halted = true;
@@ -159,6 +164,12 @@ export class WasmFirmware implements Disposable {
         );
       },
       set_channel: (channel) => this.radio?.setChannel(channel),
+      flash_read: (offset, dst, len) => {
+        const m = mem();
+        if (offset < 0 || len < 0 || offset + len > this.o.flashSize || dst < 0 || dst + len > m.length) return -1;
+        m.set(this.o.readFlash(offset, len), dst);
+        return 0;
+      },
       timer_start: (id, ms) => {
         clearTimeout(this.timers.get(id));
         this.timers.set(id, setTimeout(() => {
