@@ -42,7 +42,7 @@ else
   bad "C test build"
 fi
 
-step "fuzz smoke: ${FUZZ_SECONDS}s of the frame decoders, $((FUZZ_SECONDS / 4 + 1))s of the link-line parser"
+step "fuzz smoke: ${FUZZ_SECONDS}s of the frame decoders, $((FUZZ_SECONDS / 4 + 1))s each of the link-line parser and the NVS reader"
 # Seeds: every fixture frame as raw bytes (frame fuzzer) and as an RX line (link fuzzer), plus the other lab lines.
 seed_corpora() {
   node -e '
@@ -58,10 +58,10 @@ seed_corpora() {
     const other = ["TXDONE 24:0a:c4:00:00:01 OK", "WIFI_CONNECTED 02:00:00:00:0a:01 6", "WIFI_DISCONNECTED 15", "GOT_IP 192.168.4.2 255.255.255.0 192.168.4.1"];
     other.forEach((l, i) => fs.writeFileSync(path.join(lines, `seed-line-${i}.txt`), l));' "$@"
 }
-# run_fuzz TARGET CORPUS SECONDS
+# run_fuzz TARGET CORPUS SECONDS [MAX_LEN]
 run_fuzz() {
   local fout
-  if fout="$("$FW/test/build/$1" -max_total_time="$3" -max_len=600 -print_final_stats=1 "$2" 2>&1)"; then
+  if fout="$("$FW/test/build/$1" -max_total_time="$3" -max_len="${4:-600}" -print_final_stats=1 "$2" 2>&1)"; then
     ok "$1: $(grep -Eo 'Done [0-9]+ runs' <<<"$fout" | tail -1), no findings"
   else
     echo "$fout" | tail -40
@@ -77,6 +77,14 @@ if make -C "$FW/test" -s build/fuzz_frame build/fuzz_link; then
   run_fuzz fuzz_link "$lines" "$((FUZZ_SECONDS / 4 + 1))"
 else
   bad "fuzzer build (clang with libFuzzer needed: apt libclang-rt-14-dev)"
+fi
+# The NVS reader on partition images, seeded with Espressif's reference partition (6 pages).
+if make -C "$FW/test" -s build/fuzz_nvs; then
+  mkdir -p "$FW/test/build/corpus-nvs"
+  cp "$ROOT/test/fixtures/nvs/reference.bin" "$FW/test/build/corpus-nvs/seed-reference.bin"
+  run_fuzz fuzz_nvs "$FW/test/build/corpus-nvs" "$((FUZZ_SECONDS / 4 + 1))" 24576
+else
+  bad "NVS fuzzer build"
 fi
 
 step "WebAssembly build (the firmware virtual boards run)"
