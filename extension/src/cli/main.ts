@@ -8,6 +8,7 @@ import { LAB_USAGE, runLabCommand } from './commands/lab';
 import { PROVISION_USAGE, runProvisionCommand } from './commands/provision';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
+import { NVS_DUMP_USAGE, runNvsDumpCommand } from './commands/nvs';
 
 /** The installed product's files, from this bundle's own folder (never the working folder). */
 const paths = productPaths(installRootOf(__dirname));
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io, { paths }) },
   provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }) },
   lab: { usage: LAB_USAGE, run: (a, io) => runLabCommand(a, io, { programs: labPrograms }) },
+  'nvs-dump': { usage: NVS_DUMP_USAGE, run: (a, io) => runNvsDumpCommand(a, io) },
 };
 
 function usage(): string {

@@ -5,3 +5,4 @@ export { type NvsEntry } from './nvs-entry';
 export { type NvsType, type NvsIntegerType, NVS_KEY_MAX, NVS_STRING_MAX, NVS_PAGE_SIZE } from './nvs-format';
 export { type NvsPageScan, type NvsPageState, type NvsSkippedEntry } from './nvs-page-reader';
 export { nvsCrc32 } from './crc32';
+export { nvsValueText } from './nvs-value-text';
