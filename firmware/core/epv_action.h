@@ -37,7 +37,8 @@ typedef enum {
     EPV_ACT_TIMER_START,  /* u.timer: one-shot; restarting a running timer replaces it */
     EPV_ACT_TIMER_STOP,   /* u.timer.id */
     EPV_ACT_WIFI_JOIN,    /* u.join: connect as a station */
-    EPV_ACT_LOG           /* u.log: one line, "<level> (<ms>) <tag>: <text>" */
+    EPV_ACT_LOG,          /* u.log: one line, "<level> (<ms>) <tag>: <text>" */
+    EPV_ACT_STORE_CREDS   /* u.join (hint unused): keep these Wi-Fi credentials in NVS and erase the pair key */
 } epv_action_kind_t;
 
 typedef struct {

@@ -389,4 +389,11 @@ void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint
     epv_evt_ip(&n->out, "mask", mask);
     epv_evt_ip(&n->out, "gw", gw);
     epv_evt_end(&n->out, 'I');
+    if (!n->stored) {
+        /* Proven credentials are kept; the pair key, whose only use was getting them, goes: a provisioned
+         * device that is captured later gives away no fleet's key. */
+        n->stored = true;
+        epv_out_log(&n->out, 'I', "Keeping the Wi-Fi credentials in NVS and erasing the pair key");
+        epv_out_store_creds(&n->out, n->creds.ssid, n->creds.ssid_len, n->creds.password, n->creds.password_len);
+    }
 }

@@ -40,6 +40,7 @@ typedef struct {
     uint8_t attempt_count;
     uint8_t wifi_attempts;
     bool told_other_mode;
+    bool stored; /* credentials handed to the port to keep (once per boot) */
     epv_creds_t creds; /* kept for re-joins; wiped on failure */
     epv_ap_hint_t ap;  /* bssid / channel of a compat WIFI frame, for every join */
     uint8_t payload[EPV_PAYLOAD_MAX];

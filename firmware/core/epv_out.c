@@ -81,6 +81,16 @@ void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uin
     emit(o, EPV_ACT_WIFI_JOIN);
 }
 
+void epv_out_store_creds(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len)
+{
+    memset(&o->act.u.join, 0, sizeof(o->act.u.join));
+    memcpy(o->act.u.join.ssid, ssid, ssid_len);
+    o->act.u.join.ssid_len = ssid_len;
+    memcpy(o->act.u.join.password, pw, pw_len);
+    o->act.u.join.password_len = pw_len;
+    emit(o, EPV_ACT_STORE_CREDS);
+}
+
 void epv_out_log(epv_out_t *o, char level, const char *fmt, ...)
 {
     va_list ap;

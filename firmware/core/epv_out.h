@@ -22,6 +22,8 @@ void epv_out_timer_stop(epv_out_t *o, epv_timer_id_t id);
 /** Emits EPV_ACT_WIFI_JOIN; hint may be NULL (join any AP with that SSID, scanning all channels). */
 void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len,
                   const epv_ap_hint_t *hint);
+/** Emits EPV_ACT_STORE_CREDS: the port keeps the credentials in NVS and erases the pair key there. */
+void epv_out_store_creds(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len);
 /** Human-readable line with tag espnow_prov. Never pass secrets. */
 void epv_out_log(epv_out_t *o, char level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -50,6 +50,9 @@ static void emit(void *ctx, const epv_action_t *a)
     case EPV_ACT_LOG:
         log_line(p, a->u.log.level, a->u.log.tag, a->u.log.text);
         break;
+    case EPV_ACT_STORE_CREDS:
+        log_line(p, 'W', "host_port", "no NVS in the host build: credentials not kept");
+        break;
     }
 }
 

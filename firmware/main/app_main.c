@@ -26,7 +26,7 @@ static void wifi_init(void)
     esp_netif_create_default_wifi_sta();
     wifi_init_config_t cfg = WIFI_INIT_CONFIG_DEFAULT();
     ESP_ERROR_CHECK(esp_wifi_init(&cfg));
-    /* credentials live in RAM only: the responder's come from the image, the initiator's from the air */
+    /* the driver keeps nothing in flash: the firmware keeps what it needs in its own NVS namespace */
     ESP_ERROR_CHECK(esp_wifi_set_storage(WIFI_STORAGE_RAM));
     ESP_ERROR_CHECK(esp_wifi_set_mode(WIFI_MODE_STA));
     ESP_ERROR_CHECK(esp_wifi_start());
@@ -41,6 +41,13 @@ void app_main(void)
     if (esp_config_load(&cfg, &why) != EPV_OK) {
         ESP_LOGE("PROV_EVT", "failed reason=config detail=invalid_configuration");
         ESP_LOGE(TAG, "configuration: %s (fix it in menuconfig)", why);
+        return;
+    }
+    char nvs_why[96];
+    if (esp_config_apply_nvs(&cfg, nvs_why, sizeof(nvs_why)) != EPV_OK) {
+        ESP_LOGE("PROV_EVT", "failed reason=config_error detail=nvs");
+        ESP_LOGE("espnow_prov", "%s", nvs_why);
+        memset(&cfg, 0, sizeof(cfg));
         return;
     }
     ESP_ERROR_CHECK(esp_read_mac(cfg.self_mac, ESP_MAC_WIFI_STA));

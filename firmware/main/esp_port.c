@@ -12,7 +12,9 @@
 #include "esp_random.h"
 #include "esp_timer.h"
 #include "esp_wifi.h"
+#include "epv_config_kv.h"
 #include "epv_link.h"
+#include "nvs.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/queue.h"
 #include "freertos/task.h"
@@ -184,6 +186,37 @@ static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8
     }
 }
 
+/* Keeps proven credentials and drops the pair key: nvs_erase_key marks the entry erased; its bytes stay in the
+ * page until NVS reuses it (firmware/README.md says how to get rid of them for good). */
+static void store_creds(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len)
+{
+    char s[EPV_SSID_MAX + 1], p[EPV_PASSWORD_MAX + 1];
+    memcpy(s, ssid, ssid_len);
+    s[ssid_len] = '\0';
+    memcpy(p, pw, pw_len);
+    p[pw_len] = '\0';
+    nvs_handle_t h;
+    esp_err_t err = nvs_open(EPV_KV_NAMESPACE, NVS_READWRITE, &h);
+    if (err == ESP_OK) {
+        err = nvs_set_str(h, EPV_KV_SSID, s);
+        if (err == ESP_OK) {
+            err = nvs_set_str(h, EPV_KV_PASSWORD, p);
+        }
+        if (err == ESP_OK) {
+            err = nvs_erase_key(h, EPV_KV_PAIR_KEY);
+            err = err == ESP_ERR_NVS_NOT_FOUND ? ESP_OK : err;
+        }
+        if (err == ESP_OK) {
+            err = nvs_commit(h);
+        }
+        nvs_close(h);
+    }
+    memset(p, 0, sizeof(p));
+    if (err != ESP_OK) {
+        ESP_LOGW(TAG, "could not keep the credentials in NVS (%s); the pair key stays there", esp_err_to_name(err));
+    }
+}
+
 static void emit(void *ctx, const epv_action_t *a)
 {
     (void)ctx;
@@ -220,6 +253,9 @@ static void emit(void *ctx, const epv_action_t *a)
         } else {
             ESP_LOGI(a->u.log.tag, "%s", a->u.log.text);
         }
+        break;
+    case EPV_ACT_STORE_CREDS:
+        store_creds(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len);
         break;
     }
 }

@@ -15,7 +15,7 @@ typedef struct {
     uint8_t channel;
     bool armed[EPV_TIMER_COUNT];
     uint64_t deadline[EPV_TIMER_COUNT];
-    int got_ip, creds_received, creds_sent, auth_rejected, failed, joins;
+    int got_ip, creds_received, creds_sent, auth_rejected, failed, joins, stored;
 } sim_node_t;
 
 typedef enum { EV_FRAME, EV_WIFI_OK, EV_WIFI_BAD, EV_GOT_IP } ev_kind_t;
@@ -114,6 +114,9 @@ static void sim_emit(void *ctx, const epv_action_t *a)
         enqueue(s, me->idx, ok ? EV_WIFI_OK : EV_WIFI_BAD, 30, NULL, 0, NULL);
         break;
     }
+    case EPV_ACT_STORE_CREDS:
+        me->stored += a->u.join.ssid_len == 6 && !memcmp(a->u.join.ssid, "myssid", 6);
+        break;
     case EPV_ACT_LOG:
         if (a->u.log.tag == (const char *)EPV_TAG_EVT || !strcmp(a->u.log.tag, EPV_TAG_EVT)) {
             const char *t = a->u.log.text;
@@ -218,6 +221,8 @@ static void provision(epv_mode_t mode, int loss_pct)
     sim_setup(&sim, mode, NULL, loss_pct);
     sim_run(&sim, 60000);
     CHECK_EQ(sim.n[1].got_ip, 1);
+    CHECK_EQ(sim.n[1].stored, 1); /* proven credentials kept, the pair key erased, once */
+    CHECK_EQ(sim.n[0].stored, 0);
     CHECK_EQ(sim.n[1].creds_received, 1);
     CHECK(sim.n[0].creds_sent >= 1);
     CHECK_EQ(sim.n[1].failed, 0);

@@ -101,6 +101,11 @@ static void emit(void *ctx, const epv_action_t *a)
     case EPV_ACT_LOG:
         log_line(a->u.log.level, a->u.log.tag, a->u.log.text);
         break;
+    case EPV_ACT_STORE_CREDS:
+        if (wasm_nvs_store_creds(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len) != 0) {
+            log_line('W', "espnow_port", "could not keep the credentials in NVS; the pair key stays there");
+        }
+        break;
     }
 }
 

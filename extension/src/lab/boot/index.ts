@@ -6,6 +6,7 @@ import { FirmwareRadio } from '../air/firmware-radio';
 import { macToString } from '../air/mac';
 import type { WifiTimings } from '../air/wifi-station';
 import type { ChipContext, ChipProgram } from '../chip/chip-program';
+import { storeCredentialsInNvs } from '../wasm/nvs-store';
 import { compileFirmware, FirmwareStartError, WasmFirmware } from '../wasm/wasm-firmware';
 import { sdkconfigNumber } from './app-desc';
 import { runBootSequence, type BootOutcome } from './boot-sequence';
@@ -145,7 +146,7 @@ class FlashBoot implements ChipProgram {
         mac: this.ctx.mac,
         readFlash: (offset, length) => this.ctx.flash.read(offset, length),
         flashSize: this.ctx.flash.size,
-        ...(outcome.nvs ? { nvs: outcome.nvs } : {}),
+        ...(outcome.nvs ? { nvs: outcome.nvs, storeCredentials: (ssid: Uint8Array, pw: Uint8Array) => storeCredentialsInNvs(this.ctx.flash, outcome.nvs!, ssid, pw) } : {}),
         attachRadio: (events) => new FirmwareRadio(mac, this.deps.air, this.deps.accessPoints, events, this.deps.wifiTimings),
         console: (text) => {
           if (!this.disposed) this.print(text);

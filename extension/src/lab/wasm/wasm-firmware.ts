@@ -65,6 +65,8 @@ export interface WasmFirmwareOptions {
   readonly flashSize: number;
   /** The NVS partition of the flashed partition table, if it has one: per-board values over menuconfig's. */
   readonly nvs?: { readonly offset: number; readonly size: number };
+  /** Keeps credentials in that partition and erases the pair key there; false when it cannot. */
+  readonly storeCredentials?: (ssid: Uint8Array, password: Uint8Array) => boolean;
   /** Attaches the board's radio to the air; called once the firmware has booted. */
   readonly attachRadio: (events: FirmwareRadioEvents) => FirmwareRadio;
   /** UART TX: whole console lines, CRLF-terminated as ESP-IDF's newlib writes them. */
@@ -182,6 +184,12 @@ export class WasmFirmware implements Disposable {
         this.timers.delete(id);
       },
       wifi_join: (ssid, ssidLen, pw, pwLen) => this.radio?.joinWifi(bytes(ssid, ssidLen), bytes(pw, pwLen)),
+      nvs_store_creds: (ssid, ssidLen, pw, pwLen) => {
+        const password = bytes(pw, pwLen);
+        const ok = this.o.storeCredentials?.(bytes(ssid, ssidLen), password) ?? false;
+        password.fill(0);
+        return ok ? 0 : -1;
+      },
       random: (out, len) => {
         const m = mem();
         if (out < 0 || len < 0 || out + len > m.length) throw new RangeError('random: buffer outside memory');

@@ -1,0 +1,27 @@
+import { cliMonitors } from '../../../extension/src/cli/workflow-output';
+import type { FirmwareBuilder } from '../../../extension/src/core/build/firmware-builder';
+import { flashBoards } from '../../../extension/src/core/flash/flash-boards';
+import { Redactor } from '../../../extension/src/core/monitor/redactor';
+import { ProvisionWorkflow, type ProvisionRequest, type ProvisionResult } from '../../../extension/src/core/provision/provision-workflow';
+import { PortArbiter } from '../../../extension/src/core/serial/port-arbiter';
+
+/**
+ * Runs the provisioning workflow the editor and the CLI run, on lab boards, with a given builder; the
+ * monitors' output is collected in `log` (redacted with the run's secrets).
+ */
+export async function runLabWorkflow(request: ProvisionRequest, builder: FirmwareBuilder): Promise<{ result: ProvisionResult; log: string }> {
+  const arbiter = new PortArbiter();
+  const lines: string[] = [];
+  const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+  const redactor = new Redactor([...(request.password ? [{ kind: 'password' as const, value: request.password }] : []), { kind: 'pair-key' as const, value: request.pairKey }]);
+  const workflow = new ProvisionWorkflow(request, {
+    build: (b, config, signal) => builder.build(b.target, config, { signal }),
+    flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
+    monitor: cliMonitors({ arbiter, redactor, io, quiet: false }),
+  });
+  try {
+    return { result: await workflow.run(), log: lines.join('\n') };
+  } finally {
+    workflow.dispose();
+  }
+}
