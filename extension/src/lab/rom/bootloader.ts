@@ -33,7 +33,7 @@ const COMMON: ReadonlyArray<readonly [number, Handler]> = [
   [Op.SPI_FLASH_MD5, flash.spiFlashMd5],
 ];
 
-const ROM_HANDLERS = new Map<number, Handler>(COMMON);
+const ROM_HANDLERS = new Map<number, Handler>([...COMMON, [Op.READ_FLASH_SLOW, flash.readFlashSlow]]);
 const STUB_HANDLERS = new Map<number, Handler>([
   ...COMMON,
   [Op.ERASE_FLASH, stubOnly.eraseFlash],

@@ -1,4 +1,5 @@
 import { fail, OK, type Handler, type Reply } from './loader-core';
+import { romProgrammedBaud } from './chips';
 import { Op, readU32, u32le } from './protocol';
 
 /** SYNC payload: 0x07 0x07 0x12 0x20 then 32 x 0x55. */
@@ -53,11 +54,16 @@ export const spiAttach: Handler = (core, req) => {
 /** SPI_SET_PARAMS: id, total size, block, sector, page size, status mask. Accepted, not needed by the lab. */
 export const spiSetParams: Handler = (_core, req) => (req.data.length === 24 ? OK : fail('bad-length'));
 
-/** CHANGE_BAUDRATE: acknowledged at the old rate, then the UART switches. */
+/**
+ * CHANGE_BAUDRATE: acknowledged at the old rate, then the UART switches. The ESP32 ROM programs the
+ * divider from its own estimate of the crystal, so it lands off the requested rate (romProgrammedBaud);
+ * the stub and the newer ROMs divide by the real crystal.
+ */
 export const changeBaudrate: Handler = (core, req): Reply => {
   if (req.data.length !== 8) return fail('bad-length');
-  const baud = readU32(req.data, 0);
-  if (baud === 0) return fail('bad-length');
+  const requested = readU32(req.data, 0);
+  if (requested === 0) return fail('bad-length');
+  const baud = core.mode === 'rom' ? romProgrammedBaud(core.spec, requested) : requested;
   return { after: () => core.setBaud(baud) };
 };
 

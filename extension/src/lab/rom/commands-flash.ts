@@ -108,3 +108,22 @@ export const spiFlashMd5: Handler = (core, req) => {
   const data = core.mode === 'rom' ? new TextEncoder().encode(digest.toString('hex')) : new Uint8Array(digest);
   return { data };
 };
+
+/** What one READ_FLASH_SLOW answers at most: esptool's BLOCK_LEN, "ROM read limit per command". */
+const SLOW_READ_BLOCK = 64;
+
+/**
+ * READ_FLASH_SLOW (0x0E, ROM only): offset and length (at most 64 bytes); the answer always carries a
+ * 64-byte buffer, whatever the length (esptool's read_flash_slow in targets/esp32.py, which ESP32-S3
+ * and -C3 inherit; opcode from loader.py's ESP_CMDS, "ROM only, much slower than the stub flash read").
+ */
+export const readFlashSlow: Handler = (core, req) => {
+  if (req.data.length !== 8) return fail('bad-length');
+  const offset = readU32(req.data, 0);
+  const length = readU32(req.data, 4);
+  if (length > SLOW_READ_BLOCK) return fail('flash-read-length');
+  if (offset + length > core.ctx.flash.size) return fail('flash-read');
+  const data = new Uint8Array(SLOW_READ_BLOCK);
+  data.set(core.ctx.flash.read(offset, length));
+  return { data };
+};

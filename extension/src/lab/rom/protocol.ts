@@ -16,6 +16,8 @@ export const Op = {
   READ_REG: 0x0a,
   SPI_SET_PARAMS: 0x0b,
   SPI_ATTACH: 0x0d,
+  /** ROM only: 64 bytes per request (esptool's loader.py ESP_CMDS). */
+  READ_FLASH_SLOW: 0x0e,
   CHANGE_BAUDRATE: 0x0f,
   FLASH_DEFL_BEGIN: 0x10,
   FLASH_DEFL_DATA: 0x11,
@@ -60,6 +62,7 @@ export type LoaderError =
   | 'flash-erase'
   | 'flash-write'
   | 'flash-read'
+  | 'flash-read-length'
   | 'inflate'
   | 'ram-size'
   | 'ram-address'
@@ -77,6 +80,7 @@ const ROM_CODE: Record<LoaderError, number> = {
   'flash-erase': 0x06, // undocumented: "Message is ok, but the running result is wrong"
   'flash-write': 0x08, // "Flash write error"
   'flash-read': 0x09, // "Flash read error"
+  'flash-read-length': 0x0a, // "Flash read length error"
   inflate: 0x0b, // "Deflate failed error"
   'ram-size': 0x0e, // "Invalid RAM binary size"
   'ram-address': 0x0f, // "Invalid RAM binary address"
@@ -95,6 +99,7 @@ const STUB_CODE: Record<LoaderError, number> = {
   'flash-erase': 0xc400, // RESPONSE_FAILED_SPI_OP
   'flash-write': 0xc400,
   'flash-read': 0xc400,
+  'flash-read-length': 0xc000, // RESPONSE_BAD_DATA_LEN
   inflate: 0xc700, // RESPONSE_INFLATE_ERROR
   'ram-size': 0xc900,
   'ram-address': 0xc900,

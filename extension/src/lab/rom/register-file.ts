@@ -1,9 +1,15 @@
 import { CHIP_DETECT_MAGIC_REG, type ChipSpec } from './chips';
 
+/** SPI_ADDR_REG, the same offset on ESP32, -S3 and -C3 (esptool's run_spiflash_command). */
+const SPI_ADDR_OFFSET = 0x04;
 /** SPI_CMD_REG bit that starts a user-defined command; hardware clears it when the command is done. */
 const SPI_CMD_USR = 1 << 18;
 const SPIFLASH_RDID = 0x9f;
 const SPIFLASH_RDSR = 0x05;
+/** Read SFDP (JEDEC JESD216): esptool reads its signature to tell whether a flash answers at all. */
+const SPIFLASH_RDSFDP = 0x5a;
+/** "SFDP" read as a little-endian word: esptool's SFDP_SIGNATURE (cmds.py). */
+const SFDP_SIGNATURE = 0x50444653;
 /** GigaDevice: a common flash vendor on ESP32 modules; the device byte is the GD25Q "40" family. */
 const FLASH_MANUFACTURER = 0xc8;
 const FLASH_DEVICE = 0x40;
@@ -53,6 +59,11 @@ export class RegisterFile {
       this.values.set(base + w0Offset, FLASH_MANUFACTURER | (FLASH_DEVICE << 8) | (jedecSizeCode(this.flashSize) << 16));
     } else if (command === SPIFLASH_RDSR) {
       this.values.set(base + w0Offset, 0); // never busy: erases and writes complete before the next command
+    } else if (command === SPIFLASH_RDSFDP) {
+      // The SFDP header's first word at address 0 (esptool shifts a 24-bit address into the top of
+      // SPI_ADDR on these chips, so 0 reads 0 either way); other SFDP bytes are not modelled.
+      const address = this.read(base + SPI_ADDR_OFFSET);
+      this.values.set(base + w0Offset, address === 0 ? SFDP_SIGNATURE : 0xffffffff);
     }
     this.values.set(base, this.read(base) & ~SPI_CMD_USR);
   }

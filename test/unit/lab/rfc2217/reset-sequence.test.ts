@@ -26,7 +26,7 @@ function describe(a: ResetAction): string {
 const CLIENTS: Array<{ name: string; steps: Steps; actions: string[] }> = [
   { name: 'esptool ClassicReset (pySerial, line by line)', steps: 'D0 R1 D0 | D1 R0 D1 | D0', actions: ['lines 01', 'bootloader'] },
   { name: 'esptool USBJTAGSerialReset', steps: 'R0 D0 D0 | D1 R0 D1 | R1 D1 D0 R1 D0 | D0 R0 D0', actions: ['lines 10', 'bootloader', 'lines 00'] },
-  { name: 'esptool HardReset (--after hard-reset), esp-idf-monitor reset', steps: 'R1 D0 | R0 D0', actions: ['lines 01', 'lines 00'] },
+  { name: 'an RTS pulse with the DTR repeat (esptool HardReset, --after hard-reset)', steps: 'R1 D0 | R0 D0', actions: ['lines 01', 'lines 00'] },
   { name: 'esptool-js ClassicReset through our client', steps: 'D0 R1 | D1 R0 | D0', actions: ['lines 01', 'bootloader'] },
   { name: 'esptool-js UsbJtagSerialReset', steps: 'R0 D0 D0 | D1 R0 D1 | R1 D1 D0 R1 D0 | R0 D0 D0', actions: ['lines 10', 'bootloader', 'lines 00'] },
   { name: "our monitor's resetBoard and esptool-loader hardReset", steps: 'D0 R1 | D0 R0', actions: ['lines 01', 'lines 00'] },

@@ -33,6 +33,36 @@ export interface ChipSpec {
   readonly ram: ReadonlyArray<readonly [number, number]>;
   /** Fixed register values (eFuse words, date registers) for a board with factory MAC `mac`. */
   registers(mac: Uint8Array): Map<number, number>;
+  /**
+   * ESP32 only: the ROM derives the crystal frequency it programs the UART with from the RTC calibration
+   * of its 8 MHz clock, which drifts; CHANGE_BAUDRATE in ROM mode then lands off the requested rate, and
+   * esptool compensates (targets/esp32.py, change_baud). Undefined: the ROM divides by the real crystal.
+   */
+  readonly romCrystalCalibration?: RomCrystalCalibration;
+}
+
+/** The two readings behind the ESP32 ROM's crystal estimate, as esptool's get_rom_cal_crystal_freq reads them. */
+export interface RomCrystalCalibration {
+  /** TIMG0 RTCCALICFG1 (0x3FF5F06C), whose bits 7..31 hold the calibration count (TIMERS_RTC_CALI_VALUE). */
+  readonly register: number;
+  readonly caliValue: number;
+  /** eFuse BLK0 word 4 bits 0..7, CK8M_FREQ ("8MHz clock freq override", espefuse's esp32.yaml). */
+  readonly ck8mFreq: number;
+}
+
+/** The crystal frequency the ESP32 ROM calculates, by esptool's formula: cali_val * 15625 * ck8m / 40. */
+export function romCalculatedCrystalHz(c: RomCrystalCalibration): number {
+  return (c.caliValue * 15625 * c.ck8mFreq) / 40;
+}
+
+/**
+ * The UART rate the ROM really programs for a CHANGE_BAUDRATE to `requested`: it divides its estimate of
+ * the crystal by the requested rate, while the UART runs from the real crystal.
+ */
+export function romProgrammedBaud(spec: ChipSpec, requested: number): number {
+  const c = spec.romCrystalCalibration;
+  if (!c) return requested;
+  return Math.round((requested * spec.xtalMhz * 1e6) / romCalculatedCrystalHz(c));
 }
 
 /** The chip-detect magic register every ROM exposes. */
