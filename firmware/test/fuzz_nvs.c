@@ -23,18 +23,17 @@ static void lookups(const uint8_t *img, size_t size)
     for (size_t n = 0; n < sizeof NAMESPACES / sizeof NAMESPACES[0]; n++) {
         for (size_t k = 0; k < sizeof KEYS / sizeof KEYS[0]; k++) {
             epv_nvs_value_t v;
-            size_t len;
-            uint8_t u8;
-            uint32_t u32;
             (void)epv_nvs_find(&nvs, NAMESPACES[n], KEYS[k], &v, out, sizeof out);
             (void)epv_nvs_find(&nvs, NAMESPACES[n], KEYS[k], &v, out, 7);
-            (void)epv_nvs_find(&nvs, NAMESPACES[n], KEYS[k], &v, NULL, 0);
-            (void)epv_nvs_get_u8(&nvs, NAMESPACES[n], KEYS[k], &u8);
-            (void)epv_nvs_get_u32(&nvs, NAMESPACES[n], KEYS[k], &u32);
-            (void)epv_nvs_get_str(&nvs, NAMESPACES[n], KEYS[k], (char *)out, 33, &len);
-            (void)epv_nvs_get_blob(&nvs, NAMESPACES[n], KEYS[k], out, 32, &len);
         }
     }
+    size_t len;
+    uint8_t u8;
+    uint32_t u32;
+    (void)epv_nvs_get_u8(&nvs, "espnow_prov", "role", &u8);
+    (void)epv_nvs_get_u32(&nvs, "fixture", "u32", &u32);
+    (void)epv_nvs_get_str(&nvs, "espnow_prov", "ssid", (char *)out, 33, &len);
+    (void)epv_nvs_get_blob(&nvs, "espnow_prov", "pair_key", out, 32, &len);
 }
 
 static void repair_crcs(uint8_t *img, size_t pages)
