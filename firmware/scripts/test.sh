@@ -78,10 +78,11 @@ if make -C "$FW/test" -s build/fuzz_frame build/fuzz_link; then
 else
   bad "fuzzer build (clang with libFuzzer needed: apt libclang-rt-14-dev)"
 fi
-# The NVS reader on partition images, seeded with Espressif's reference partition (6 pages).
+# The NVS reader on partition images, seeded with the two images ESP-IDF's tools wrote (6 pages each).
 if make -C "$FW/test" -s build/fuzz_nvs; then
   mkdir -p "$FW/test/build/corpus-nvs"
   cp "$ROOT/test/fixtures/nvs/reference.bin" "$FW/test/build/corpus-nvs/seed-reference.bin"
+  cp "$ROOT/test/fixtures/nvs/device-after-writes.bin" "$FW/test/build/corpus-nvs/seed-device.bin"
   run_fuzz fuzz_nvs "$FW/test/build/corpus-nvs" "$((FUZZ_SECONDS / 4 + 1))" 24576
 else
   bad "NVS fuzzer build"

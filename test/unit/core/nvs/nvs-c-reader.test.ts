@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readNvsPartition, writeNvsPartition, type NvsEntry } from '../../../../extension/src/core/nvs';
@@ -77,4 +77,14 @@ test('a corrupted entry is skipped by both readers the way ESP-IDF skips it: alo
   const { values, skipped } = readNvsPartition(image);
   assert.deepEqual(values.map((v) => v.key), ENTRIES.map((e) => e.key).filter((k) => k !== 'password'));
   assert.deepEqual(skipped.map((s) => s.reason), ['entry CRC mismatch', 'entry CRC mismatch'], 'the header and its one data entry, read as an entry');
+});
+
+test("a partition ESP-IDF's own NVS library wrote on top of the reference (erased entries, pages 20-22, a blob rewritten as chunks 128+): both readers give what ESP-IDF reads", () => {
+  // device-after-writes.txt is ESP-IDF's nvs::Storage reading device-after-writes.bin (test/fixtures/nvs/README.md).
+  const expected = readFileSync(join(NVS_FIXTURES, 'device-after-writes.txt'), 'utf8').replace(/\n$/, '').split('\n');
+  const keys = expected.map((l) => l.split(' ')[0].split(':') as [string, string]);
+  const image = join(NVS_FIXTURES, 'device-after-writes.bin');
+  assert.deepEqual(nvsGet(image, keys), expected);
+  const { values } = readNvsPartition(readFileSync(image));
+  assert.deepEqual(values.map((v) => expectedLine(v)).sort(), expected.filter((l) => !l.endsWith(' absent')).sort());
 });
