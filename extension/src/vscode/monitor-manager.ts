@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Board } from '../core/boards/board';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import { activityFromMonitorState } from '../core/monitor/monitor-activity';
+import { reasonOfError } from '../core/provision/failure-reasons';
 import { MonitorSession } from '../core/monitor/monitor-session';
 import { backtraceDecoderFor } from '../core/monitor/panic-decoder';
 import type { Redactor } from '../core/monitor/redactor';
@@ -64,7 +65,7 @@ export class MonitorManager implements vscode.Disposable {
     const pty = new MonitorTerminal(session, title, (e) => {
       // The terminal stays to show why; the next Open Monitor makes a new one and tries again.
       if (this.open.get(path)?.session === session) this.open.delete(path);
-      if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'failed', reason: 'monitor could not open the port' });
+      if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'failed', reason: reasonOfError(e) });
       this.onError(e);
     });
     const terminal = vscode.window.createTerminal({ name: `ESP-NOW ${board.chipInfo?.chip ?? path.replace(/^.*[/:]/, '')}`, pty, iconPath: new vscode.ThemeIcon('pulse') });

@@ -66,7 +66,7 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
       );
       let reported = 0;
       workflow.onDidChangeStage(({ stage, detail }) => {
-        ctx.log.info(`provisioning: ${stage}: ${detail}`);
+        ctx.log.info(`provisioning: ${detail}`);
         if (stage === 'flashing') reported = 0;
         progress.report({ message: `${detail}…` });
       });

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ProvisionError } from '../../core/common/errors';
+import { exitCodeOf, ProvisionError } from '../../core/common/errors';
 import { VirtualFirmwareBuilder } from '../../core/build/firmware-builder';
 import type { ProductPaths } from '../../core/common/product-paths';
 import { SECURITY_MODES, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
+import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
 import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { ChipKind } from '../../lab/chip/chip-program';
@@ -42,10 +43,12 @@ export interface DemoDeps {
   /** Told the run's temporary folder as soon as it exists: it holds sdkconfig files with the secrets. */
   readonly onWorkDir?: (dir: string) => void;
   readonly signals?: SignalSource;
+  /** Called once the lab runs, before anything talks to it: a test sets board faults here. */
+  readonly onLab?: (lab: Lab) => Promise<void>;
 }
 
 /** The shell's code for a run stopped by Ctrl+C. */
-export const INTERRUPTED_EXIT = 130;
+export const INTERRUPTED_EXIT = exitCodeOf.cancelled;
 
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
 export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps): Promise<number> {
@@ -87,6 +90,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     const chips = Array.from({ length: initiators + 1 }, (_, i) => CHIPS[i % CHIPS.length]);
     step(`Starting a virtual lab: ${chips.length} boards and an access point "${ssid}" (${security} mode)`);
     lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' }, ...(capturePath ? { air: { capturePath } } : {}) });
+    await deps.onLab?.(lab);
     stopIfInterrupted();
     const boards = lab.boardList.map((b, i) => ({ url: b.url, chip: chips[i], role: i === 0 ? ('responder' as const) : ('initiator' as const), name: i === 0 ? 'responder' : initiators === 1 ? 'initiator' : `initiator ${i}` }));
 
@@ -131,7 +135,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     if (result.outcome === 'cancelled') throw new ProvisionError('cancelled', 'Interrupted.');
     if (result.outcome === 'failed') {
       for (const r of result.reasons) io.err(`  ${r}`);
-      return 1;
+      return exitCodeOfOutcomes(result.boards);
     }
     for (const [name, ip] of result.ips) io.out(`         ${name.padEnd(12)} IP ${ip}`);
     const t = result.timings;

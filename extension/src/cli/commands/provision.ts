@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../../core/build/firmware-builder';
-import { ProvisionError } from '../../core/common/errors';
+import { exitCodeOf, ProvisionError } from '../../core/common/errors';
 import type { ProductPaths } from '../../core/common/product-paths';
 import { checkPassword } from '../../core/config/credentials';
 import { SECURITY_MODES as MODES, type SecurityMode } from '../../core/config/settings';
@@ -9,6 +9,7 @@ import { flashBoards } from '../../core/flash/flash-boards';
 import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
+import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
 import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { secs } from '../board-output';
@@ -71,7 +72,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   const failed = ids.filter((o) => o.error);
   if (failed.length) {
     for (const o of failed) io.err(`  ${o.error!.describe()}`);
-    return 1;
+    return exitCodeOf[failed[0].error!.kind]; // what `flash` exits with for the same fault
   }
   const boards: ProvisionBoard[] = ids.map((o, i) => ({
     path: o.path,
@@ -92,7 +93,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   );
   showFlashProgress(workflow, io);
   workflow.onDidChangeStage(({ stage, detail }) => {
-    if (stage !== 'failed' && stage !== 'succeeded') io.out(`${stage}: ${detail}`);
+    if (stage !== 'failed' && stage !== 'succeeded') io.out(detail);
   });
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();
@@ -108,7 +109,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     }
     io.err(`Provisioning ${r.outcome} while ${r.stage}:`);
     for (const reason of r.reasons) io.err(`  ${reason}`);
-    return r.outcome === 'cancelled' ? 130 : 1;
+    return exitCodeOfOutcomes(r.boards);
   } finally {
     process.off('SIGINT', onSignal);
     workflow.dispose();

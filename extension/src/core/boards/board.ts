@@ -1,3 +1,4 @@
+import { failureText } from '../provision/failure-reasons';
 import type { DetectedPort } from './detected-port';
 
 export type Role = 'responder' | 'initiator' | 'none';
@@ -20,7 +21,8 @@ export type BoardActivity =
   | { readonly kind: 'flashing'; readonly percent?: number }
   | { readonly kind: 'monitoring'; readonly detail?: string }
   | { readonly kind: 'provisioned'; readonly ip: string }
-  | { readonly kind: 'failed'; readonly reason: string };
+  /** `reason`: a key of core/provision/failure-reasons.ts, worded from there. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly detail?: string };
 
 /** A connected board as every front end sees it: port, identity, chip once known, role, activity. */
 export interface Board {
@@ -68,6 +70,6 @@ export function describeActivity(a: BoardActivity): string {
     case 'provisioned':
       return `provisioned, IP ${a.ip}`;
     case 'failed':
-      return `failed: ${a.reason}`;
+      return `failed: ${failureText(a.reason, a.detail)}`;
   }
 }

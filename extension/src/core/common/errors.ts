@@ -16,6 +16,7 @@ export type ErrorKind =
   | 'build' // firmware build failed
   | 'auth-rejected' // the responder refused the initiator
   | 'ap-rejected' // the access point refused to connect (reason code inside)
+  | 'firmware' // the firmware on a board stopped: crashed, could not start, or its Wi-Fi driver refused
   | 'not-implemented' // a stage that is not built yet
   | 'internal';
 
@@ -41,7 +42,11 @@ export class ProvisionError extends Error {
   }
 }
 
-/** CLI exit codes per kind: stable, so rigs can script around them. */
+/**
+ * CLI exit codes per kind: stable, so rigs can script around them (README.md, "Exit codes"). Every command
+ * maps a fault through here, so the same fault exits with the same code from `flash`, `provision` and `demo`.
+ * A cancel is 130, the shell's code for Ctrl+C.
+ */
 export const exitCodeOf: Record<ErrorKind, number> = {
   config: 2,
   'port-busy': 3,
@@ -51,11 +56,12 @@ export const exitCodeOf: Record<ErrorKind, number> = {
   protocol: 7,
   checksum: 8,
   timeout: 9,
-  cancelled: 10,
+  cancelled: 130,
   build: 11,
   'auth-rejected': 12,
   'ap-rejected': 13,
   'not-implemented': 14,
+  firmware: 15,
   internal: 70,
 };
 

@@ -1,4 +1,5 @@
 import type { ProvisionEvent, ProvisionRole } from './provision-event';
+import { failureText } from '../provision/failure-reasons';
 import { wifiReasonText } from './wifi-reason';
 
 /** Where a board stands in a provisioning, as the tree shows it. */
@@ -28,7 +29,7 @@ export interface BoardState {
   readonly ssid?: string;
   readonly rssi?: number;
   readonly ip?: string;
-  /** `failed`: the firmware's reason (`scan_timeout`, `wifi_reason_15`, `panic`, ...). */
+  /** `failed`: a reason of core/provision/failure-reasons.ts (`scan_timeout`, `wifi_reason_15`, `panic`, ...). */
   readonly reason?: string;
   readonly detail?: string;
   /** The latest Wi-Fi disconnect reason code, kept while the board retries. */
@@ -121,27 +122,8 @@ export function describeBoardState(state: BoardState): string {
     case 'provisioned':
       return `provisioned (${state.ip})`;
     case 'failed':
-      return `failed: ${failureText(state.reason ?? 'unknown', state.detail)}`;
+      return `failed: ${failureText(state.reason ?? 'internal', state.detail)}`;
   }
-}
-
-/** Human text for a firmware `failed` reason; `wifi_reason_<n>` is spelled out from ESP-IDF's table. */
-export function failureText(reason: string, detail?: string): string {
-  const wifi = /^wifi_reason_(\d+)$/.exec(reason);
-  const text = wifi
-    ? wifiReasonText(Number(wifi[1]))
-    : ({
-        scan_timeout: 'no responder found before the scan timed out',
-        no_credentials: 'no credentials received',
-        auth_rejected: 'the responder rejected this device (pair key or mode?)',
-        panic: 'the firmware crashed',
-        config_error: 'the firmware stopped at boot',
-        wifi_join_error: 'the Wi-Fi driver refused to join',
-        firmware_not_started: 'the virtual board could not start its firmware',
-      } as Record<string, string>)[reason] ?? reason.replace(/_/g, ' ');
-  if (!detail) return text;
-  // For a stop at boot the detail is the whole story ("config error at line 3: ..."), not an aside.
-  return reason === 'config_error' || reason === 'firmware_not_started' ? `${text}: ${detail}` : `${text} (${detail})`;
 }
 
 function isTerminal(state: BoardState): boolean {

@@ -9,6 +9,7 @@ import { readFlashPlan } from '../flash/flash-plan';
 import type { BoardState } from '../monitor/board-state';
 import type { Event } from '../common/emitter';
 import type { SecurityMode } from '../config/settings';
+import { describeOutcome, isFault, reasonOfError, type BoardOutcome } from './failure-reasons';
 import { judgeProvisioning, type FollowedBoard } from './provisioning-outcome';
 import type { BoardConfig } from './board-config';
 import { boardConfigOnly, withBoardConfig } from './board-config-plan';
@@ -75,7 +76,12 @@ export interface ProvisionResult {
   /** The stage the run ended in (for a failure: where it failed). */
   readonly stage: ProvisionStage;
   readonly ips: ReadonlyMap<string, string>;
-  /** Why it failed, one line per cause, naming the board. */
+  /**
+   * How each board ended, successes included, as reasons of failure-reasons.ts: the tree's and the CLI's
+   * words and the CLI's exit code come from there. "all boards" stands for a cause no single board owns.
+   */
+  readonly boards: readonly BoardOutcome[];
+  /** The faults among `boards`, one line each naming the board (describeOutcome). */
   readonly reasons: readonly string[];
   /** Milliseconds per stage that ran. */
   readonly timings: Readonly<Partial<Record<ProvisionStage, number>>>;
@@ -110,6 +116,9 @@ export class ProvisionWorkflow implements Disposable {
 
   async run(signal: AbortSignal = new AbortController().signal): Promise<ProvisionResult> {
     const monitors: BoardMonitor[] = [];
+    // The run owns its subscriptions to the monitors: a state change wakes the follow stage, and they end with the run.
+    const subscriptions = new DisposableStore();
+    const changed = subscriptions.add(new Emitter<void>());
     try {
       const builds = this.request.updateOnly
         ? await this.buildAll(signal) // images of the earlier run, from the build cache: no build stage
@@ -120,7 +129,7 @@ export class ProvisionWorkflow implements Disposable {
       );
       if (!flashed.ok) {
         const cancelled = flashed.cancelled.length > 0 && flashed.failed.length === 0;
-        return this.end(cancelled ? 'cancelled' : 'failed', new Map(), [...flashed.failed, ...flashed.cancelled].map((r) => `${r.board}: ${r.error ? r.error.message : r.outcome}${r.error?.hint ? ` ${r.error.hint}` : ''} (${r.stateNote})`));
+        return this.end(cancelled ? 'cancelled' : 'failed', flashed.results.map(flashOutcome));
       }
       const followed = await this.timed('monitoring', 'opening a monitor per board', async () => {
         const list = new Map<string, FollowedBoard>();
@@ -130,18 +139,24 @@ export class ProvisionWorkflow implements Disposable {
           await m.whenOpen(signal);
           m.resetState();
           list.set(b.name, { name: b.name, role: b.role, state: m.state });
-          m.onDidChangeState((state) => list.set(b.name, { name: b.name, role: b.role, state }));
+          subscriptions.add(
+            m.onDidChangeState((state) => {
+              list.set(b.name, { name: b.name, role: b.role, state });
+              changed.fire();
+            }),
+          );
         }
         // Reset after every monitor listens, so no board's boot log is missed.
         for (const m of monitors) await m.resetBoard();
         return list;
       });
-      return await this.timed('following', 'following the provisioning in the logs', () => this.follow(followed, signal));
+      return await this.timed('following', 'following the provisioning in the logs', () => this.follow(followed, changed.event, signal));
     } catch (e) {
-      if (signal.aborted || (isProvisionError(e) && e.kind === 'cancelled')) return this.end('cancelled', new Map(), [`cancelled while ${this.stage}`]);
+      if (signal.aborted || (isProvisionError(e) && e.kind === 'cancelled')) return this.end('cancelled', this.request.boards.map((b) => ({ board: b.name, reason: 'cancelled', detail: `while ${this.stage}` })));
       const err = isProvisionError(e) ? e : new ProvisionError('internal', e instanceof Error ? e.message : String(e));
-      return this.end('failed', new Map(), [`${this.stage}: ${err.describe()}`]);
+      return this.end('failed', [{ board: err.board ?? 'all boards', reason: reasonOfError(err), detail: `${err.message}${err.hint ? ` ${err.hint}` : ''}` }]);
     } finally {
+      subscriptions.dispose();
       for (const m of monitors) m.dispose();
     }
   }
@@ -204,15 +219,28 @@ export class ProvisionWorkflow implements Disposable {
     return { role: 'initiator', security: r.security, ssid: '', password: '', channel: 0, pairKey: '' };
   }
 
-  private async follow(boards: Map<string, FollowedBoard>, signal: AbortSignal): Promise<ProvisionResult> {
-    const deadline = this.now() + (this.request.followTimeoutMs ?? 90_000);
-    for (;;) {
-      throwIfAborted(signal);
-      const verdict = judgeProvisioning([...boards.values()], this.now() > deadline);
-      if (verdict.kind === 'succeeded') return this.end('succeeded', verdict.ips, []);
-      if (verdict.kind === 'failed') return this.end('failed', new Map(), [...verdict.reasons]);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /** Ends on the monitors' state events, or at the run's one deadline timer, or on cancel. */
+  private follow(boards: ReadonlyMap<string, FollowedBoard>, changed: Event<void>, signal: AbortSignal): Promise<ProvisionResult> {
+    return new Promise((resolve, reject) => {
+      const waiting = new DisposableStore();
+      const judge = (timedOut: boolean) => {
+        const verdict = judgeProvisioning([...boards.values()], timedOut);
+        if (verdict.kind === 'running') return;
+        waiting.dispose();
+        resolve(this.end(verdict.kind, verdict.boards));
+      };
+      const onAbort = () => {
+        waiting.dispose();
+        reject(new ProvisionError('cancelled', 'Cancelled.'));
+      };
+      if (signal.aborted) return onAbort();
+      const deadline = setTimeout(() => judge(true), this.request.followTimeoutMs ?? 90_000);
+      waiting.add({ dispose: () => clearTimeout(deadline) });
+      signal.addEventListener('abort', onAbort, { once: true });
+      waiting.add({ dispose: () => signal.removeEventListener('abort', onAbort) });
+      waiting.add(changed(() => judge(false)));
+      judge(false); // the boards may have decided while their monitors opened
+    });
   }
 
   private timed<T>(stage: ProvisionStage, detail: string, fn: () => Promise<T>): Promise<T> {
@@ -220,10 +248,12 @@ export class ProvisionWorkflow implements Disposable {
     return fn();
   }
 
-  private end(outcome: ProvisionResult['outcome'], ips: ReadonlyMap<string, string>, reasons: string[]): ProvisionResult {
+  private end(outcome: ProvisionResult['outcome'], boards: readonly BoardOutcome[]): ProvisionResult {
     const at = this.stage;
+    const reasons = boards.filter(isFault).map(describeOutcome);
+    const ips = new Map(boards.flatMap((o) => (o.reason === 'provisioned' && o.detail ? [[o.board, o.detail] as const] : [])));
     this.setStage(outcome, outcome === 'succeeded' ? 'every initiator has an IP address' : reasons.join(' '));
-    return { outcome, stage: outcome === 'succeeded' ? 'succeeded' : at, ips, reasons, timings: { ...this.timings } };
+    return { outcome, stage: outcome === 'succeeded' ? 'succeeded' : at, ips, boards, reasons, timings: { ...this.timings } };
   }
 
   /** Entering a stage closes the timing of the one before. */
@@ -242,6 +272,13 @@ export class ProvisionWorkflow implements Disposable {
 
 function describeBuilds(boards: readonly ProvisionBoard[], byRole: boolean): string {
   return [...new Set(boards.map((b) => (byRole ? `${b.role} (${b.target})` : b.target)))].join(', ');
+}
+
+/** A board's flash as a run outcome: a fault's reason from its error kind, else no fault of its own. */
+function flashOutcome(r: FlashBoardsResult['results'][number]): BoardOutcome {
+  if (r.outcome === 'flashed' || r.outcome === 'unchanged') return { board: r.board, reason: 'unaffected', detail: r.stateNote };
+  if (r.outcome === 'cancelled') return { board: r.board, reason: 'cancelled', detail: `while flashing (${r.stateNote})` };
+  return { board: r.board, reason: reasonOfError(r.error), detail: `${r.error ? `${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}` : 'flash failed'} (${r.stateNote})` };
 }
 
 function throwIfAborted(signal: AbortSignal): void {

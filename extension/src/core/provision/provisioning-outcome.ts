@@ -1,4 +1,5 @@
 import { describeBoardState, type BoardState } from '../monitor/board-state';
+import type { BoardOutcome } from './failure-reasons';
 
 /** A board whose log the follower watches, with a name for messages ("initiator 1", a port). */
 export interface FollowedBoard {
@@ -7,48 +8,53 @@ export interface FollowedBoard {
   readonly state: BoardState;
 }
 
-export type ProvisioningVerdict =
-  | { readonly kind: 'running' }
-  | { readonly kind: 'succeeded'; readonly ips: ReadonlyMap<string, string> }
-  | { readonly kind: 'failed'; readonly reasons: readonly string[] };
+/** `running`, or how each board ended, successes included (reasons from failure-reasons.ts). */
+export type ProvisioningVerdict = { readonly kind: 'running' } | { readonly kind: 'succeeded' | 'failed'; readonly boards: readonly BoardOutcome[] };
 
 /**
  * Decides from the boards' states alone whether a provisioning run is done, still running, or failed,
- * and if it failed, why, in words a user can act on. Pure, so the CLI, the editor and tests agree.
- * `timedOut` turns "still running" into a diagnosis of where each initiator got stuck.
+ * and for every board, why, as a reason of the failure table. Pure, so the CLI, the editor and tests agree.
+ * `timedOut` turns "still running" into a diagnosis of where each board got stuck.
  */
 export function judgeProvisioning(boards: readonly FollowedBoard[], timedOut = false): ProvisioningVerdict {
   const initiators = boards.filter((b) => b.role === 'initiator');
   const responder = boards.find((b) => b.role === 'responder');
-  const ips = new Map<string, string>();
-  for (const i of initiators) if (i.state.status === 'provisioned' && i.state.ip) ips.set(i.name, i.state.ip);
-  if (initiators.length > 0 && ips.size === initiators.length) return { kind: 'succeeded', ips };
+  const outcome = (b: FollowedBoard): BoardOutcome | undefined => outcomeOf(b, responder, timedOut);
+  if (initiators.length > 0 && initiators.every((i) => i.state.status === 'provisioned')) return { kind: 'succeeded', boards: boards.map((b) => outcome(b) ?? { board: b.name, reason: 'served' }) };
 
-  const reasons: string[] = [];
-  for (const i of initiators) {
-    if (i.state.status === 'provisioned') continue;
-    if (i.state.status === 'failed') reasons.push(`${i.name}: ${describeBoardState(i.state)}${responderHint(responder, i)}`);
-    else if (timedOut) reasons.push(`${i.name}: timed out while ${describeBoardState(i.state)}${stuckHint(i.state, responder)}`);
-  }
-  if (responder?.state.status === 'failed') {
-    // Without a responder no initiator can get credentials: waiting for them to time out only hides why.
-    reasons.push(`${responder.name}: ${describeBoardState(responder.state)}`);
-    return { kind: 'failed', reasons };
-  }
-  const allDecided = initiators.every((i) => i.state.status === 'provisioned' || i.state.status === 'failed');
-  if (reasons.length > 0 && (allDecided || timedOut)) return { kind: 'failed', reasons };
-  if (timedOut) return { kind: 'failed', reasons: reasons.length ? reasons : ['timed out before any initiator reported progress'] };
-  return { kind: 'running' };
+  // Without a responder no initiator can get credentials: waiting for them to time out only hides why.
+  const responderFailed = responder?.state.status === 'failed';
+  const decided = initiators.every((i) => i.state.status === 'provisioned' || i.state.status === 'failed');
+  if (!responderFailed && !decided && !timedOut) return { kind: 'running' };
+  const list = boards.map((b) => outcome(b) ?? { board: b.name, reason: 'unaffected', detail: describeBoardState(b.state) });
+  // A board still running when the run ended is only a cause when nothing else is.
+  const faulty = list.filter((o) => o.reason !== 'unaffected' && o.reason !== 'provisioned' && o.reason !== 'served');
+  if (faulty.length === 0) return { kind: 'failed', boards: [{ board: 'all boards', reason: 'timeout', detail: 'before any initiator reported progress' }, ...list] };
+  return { kind: 'failed', boards: list };
 }
 
-function responderHint(responder: FollowedBoard | undefined, i: FollowedBoard): string {
+/** How a board ended, or undefined while it still runs (and the run has not timed out). */
+function outcomeOf(b: FollowedBoard, responder: FollowedBoard | undefined, timedOut: boolean): BoardOutcome | undefined {
+  const s = b.state;
+  if (s.status === 'provisioned') return { board: b.name, reason: 'provisioned', ...(s.ip ? { detail: s.ip } : {}) };
+  if (s.status === 'failed') {
+    const rejected = b.role === 'initiator' ? rejection(responder) : undefined;
+    const detail = rejected ?? s.detail;
+    return { board: b.name, reason: s.reason ?? 'internal', ...(detail ? { detail } : {}) };
+  }
+  if (b.role === 'responder') return undefined; // a responder that has not failed is never the one stuck
+  if (timedOut) return { board: b.name, reason: 'timeout', detail: `while ${describeBoardState(s)}${stuckHint(s, responder)}` };
+  return undefined;
+}
+
+function rejection(responder: FollowedBoard | undefined): string | undefined {
   const r = responder?.state.lastRejection;
-  return r ? ` (the responder rejected a device: ${r.reason.replace(/_/g, ' ')}${r.from ? ` from ${r.from}` : ''})` : i.state.reason === 'scan_timeout' && responder?.state.status === 'beaconEnded' ? ' (the responder had stopped beaconing)' : '';
+  return r ? `the responder rejected a device: ${r.reason.replace(/_/g, ' ')}${r.from ? ` from ${r.from}` : ''}` : undefined;
 }
 
 function stuckHint(s: BoardState, responder: FollowedBoard | undefined): string {
   if (s.status === 'unknown') return ': no log from the firmware (not flashed, wrong monitor baud, or held in reset?)';
   if (s.status === 'scanning' && responder && responder.state.status !== 'beaconing') return `: the responder is ${describeBoardState(responder.state)}`;
-  if (s.status === 'requestSent' && responder?.state.lastRejection) return `: the responder rejected it (${responder.state.lastRejection.reason.replace(/_/g, ' ')})`;
+  if (s.status === 'requestSent' && responder?.state.lastRejection) return `: ${rejection(responder)}`;
   return '';
 }

@@ -3,6 +3,7 @@ import type { Board } from '../../core/boards/board';
 import { identifyBoard } from '../../core/flash/identify';
 import { readFlashPlan } from '../../core/flash/flash-plan';
 import { describeFailures, flashBoards } from '../../core/flash/flash-boards';
+import { reasonOfError } from '../../core/provision/failure-reasons';
 import { boardLabel } from '../board-tree';
 import { boardArgument, registerCommand, type CommandContext } from '../command-context';
 
@@ -37,7 +38,7 @@ async function identify(ctx: CommandContext, board: Board) {
     void vscode.window.setStatusBarMessage(`ESP-NOW: ${path} is ${result.description}, MAC ${result.chipInfo.mac}`, 5000);
     return result;
   } catch (e) {
-    ctx.registry.setActivity(path, { kind: 'failed', reason: 'identification failed' });
+    ctx.registry.setActivity(path, { kind: 'failed', reason: reasonOfError(e) });
     throw e;
   }
 }
@@ -81,7 +82,7 @@ async function flash(ctx: CommandContext, board: Board, buildDir: string) {
     const what = r.outcome === 'unchanged' ? 'already had this build: nothing written, MD5 checked' : `flashed ${r.regionsWritten.length} region(s), ${r.regionsSkipped.length} unchanged, verified by MD5`;
     void vscode.window.showInformationMessage(`ESP-NOW: ${label} ${what} (${(r.durationMs / 1000).toFixed(1)} s at ${r.baud} baud).`);
   } else {
-    ctx.registry.setActivity(path, { kind: 'failed', reason: r.outcome === 'cancelled' ? 'flash cancelled' : 'flash failed' });
+    ctx.registry.setActivity(path, { kind: 'failed', reason: r.outcome === 'cancelled' ? 'cancelled' : reasonOfError(r.error) });
     const text = describeFailures(result).join(' ');
     ctx.log.error(text);
     void vscode.window.showErrorMessage(`ESP-NOW: ${text}`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boardStateFromEvents, describeBoardState, failureText, INITIAL_BOARD_STATE, reduceBoardState } from '../../../../extension/src/core/monitor/board-state';
+import { boardStateFromEvents, describeBoardState, INITIAL_BOARD_STATE, reduceBoardState } from '../../../../extension/src/core/monitor/board-state';
 import { EventRecognizer } from '../../../../extension/src/core/monitor/event-recognizer';
 import { parseLogLine } from '../../../../extension/src/core/monitor/log-line-parser';
 import type { ProvisionEvent } from '../../../../extension/src/core/monitor/provision-event';
@@ -104,6 +104,4 @@ test("Wi-Fi reason texts follow ESP-IDF's wifi_err_reason_t", () => {
   assert.equal(wifiReasonText(999), 'reason 999');
   assert.equal(suggestsWrongPassword(15), true);
   assert.equal(suggestsWrongPassword(201), false);
-  assert.equal(failureText('scan_timeout'), 'no responder found before the scan timed out');
-  assert.equal(failureText('something_else', 'x'), 'something else (x)');
 });

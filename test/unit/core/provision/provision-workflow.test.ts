@@ -8,6 +8,7 @@ import { ProvisionError } from '../../../../extension/src/core/common/errors';
 import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
 import type { FlashBoardsResult } from '../../../../extension/src/core/flash/flash-boards';
 import type { BoardState } from '../../../../extension/src/core/monitor/board-state';
+import { exitCodeOfOutcomes } from '../../../../extension/src/core/provision/failure-reasons';
 import { ProvisionWorkflow, type BoardMonitor, type ProvisionBoard, type ProvisionDeps, type ProvisionStage } from '../../../../extension/src/core/provision/provision-workflow';
 import { makeBuildDir } from '../../../support/flash/build-dir';
 
@@ -24,6 +25,9 @@ class FakeMonitor implements BoardMonitor {
   state: BoardState = { status: 'provisioned', ip: '10.0.0.1' }; // stale state from an earlier run
   resets = 0;
   constructor(private readonly script: (m: FakeMonitor) => void) {}
+  get listeners(): number {
+    return this.emitter.listenerCount;
+  }
   async whenOpen(): Promise<void> {}
   resetState(): void {
     this.state = { status: 'unknown' };
@@ -78,8 +82,26 @@ test('a fleet runs its stages in order, builds once per role and chip, and succe
   assert.equal(initiatorConfig.password, '', 'an initiator image carries no credentials');
   assert.equal(configs[0][1].password, 'correct horse');
   assert.deepEqual([...r.ips], [['initiator 1', '192.168.4.101'], ['initiator 2', '192.168.4.102']]);
+  assert.deepEqual(r.boards, [
+    { board: 'responder', reason: 'served' },
+    { board: 'initiator 1', reason: 'provisioned', detail: '192.168.4.101' },
+    { board: 'initiator 2', reason: 'provisioned', detail: '192.168.4.102' },
+  ]);
   assert.ok(monitors.every((m) => m.resets === 1), 'each board is reset once its monitor listens');
   assert.ok(r.timings.flashing !== undefined && r.timings.following !== undefined);
+  cleanup();
+});
+
+test('following ends on the state event that decides the run, and leaves no timer or subscription behind', { timeout: 5000 }, async () => {
+  const { d, monitors, cleanup } = deps();
+  const wf = new ProvisionWorkflow({ ...request, followTimeoutMs: 10 * 60_000 }, d);
+  const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const started = performance.now();
+  const r = await wf.run();
+  assert.equal(r.outcome, 'succeeded', r.reasons.join('\n'));
+  assert.ok(performance.now() - started < 2000, 'ended on the event, not at the deadline');
+  assert.equal(process.getActiveResourcesInfo().filter((t) => t === 'Timeout').length, timersBefore, 'the deadline timer is gone');
+  assert.ok(monitors.every((m) => m.listeners === 0), 'the run unsubscribed from every monitor');
   cleanup();
 });
 
@@ -89,6 +111,7 @@ test('a stale "got IP" from before the run does not count', async () => {
   assert.equal(r.outcome, 'failed');
   assert.equal(r.stage, 'following');
   assert.match(r.reasons.join('\n'), /initiator 1: timed out while scanning for a responder/);
+  assert.deepEqual(r.boards.map((o) => o.reason), ['unaffected', 'timeout', 'timeout']);
   cleanup();
 });
 
@@ -97,8 +120,11 @@ test('a board that fails to flash stops the run with its reason', async () => {
     flash: async () =>
       ({
         ok: false,
-        results: [],
-        failed: [{ board: 'initiator 2', outcome: 'failed', error: new ProvisionError('bootloader-silent', 'did not answer the ROM bootloader sync.', 'initiator 2', 'Hold BOOT and press RESET.'), stateNote: 'state unknown' }],
+        results: [
+          { board: 'responder', outcome: 'flashed', stateNote: 'runs the new firmware' },
+          { board: 'initiator 2', outcome: 'failed', error: new ProvisionError('bootloader-silent', 'did not answer the ROM bootloader sync.', 'initiator 2', 'Hold BOOT and press RESET.'), stateNote: 'state unknown' },
+        ],
+        failed: [],
         cancelled: [],
         durationMs: 1,
       }) as unknown as FlashBoardsResult,
@@ -106,7 +132,9 @@ test('a board that fails to flash stops the run with its reason', async () => {
   const r = await new ProvisionWorkflow(request, d).run();
   assert.equal(r.outcome, 'failed');
   assert.equal(r.stage, 'flashing');
-  assert.match(r.reasons[0], /^initiator 2: did not answer the ROM bootloader sync\. Hold BOOT and press RESET\. \(state unknown\)$/);
+  assert.deepEqual(r.reasons, ['initiator 2: did not answer the ROM bootloader sync. Hold BOOT and press RESET. (state unknown)']);
+  assert.deepEqual(r.boards.map((o) => [o.board, o.reason]), [['responder', 'unaffected'], ['initiator 2', 'bootloader_silent']]);
+  assert.equal(exitCodeOfOutcomes(r.boards), 6, 'what `espnow-prov flash` exits with for a silent bootloader');
   cleanup();
 });
 
@@ -116,11 +144,12 @@ test('a failing initiator is reported with the responder\'s view, and a build er
   });
   const r = await new ProvisionWorkflow(request, d).run();
   assert.equal(r.outcome, 'failed');
-  assert.match(r.reasons.join('\n'), /initiator 1: failed: no credentials received \(the responder rejected a device: bad proof\)/);
+  assert.match(r.reasons.join('\n'), /initiator 1: no credentials received \(the responder rejected a device: bad proof\)/);
   const broken = deps({ build: async () => Promise.reject(new ProvisionError('build', 'idf.py build failed (exit 2).')) });
   const r2 = await new ProvisionWorkflow(request, broken.d).run();
   assert.equal(r2.stage, 'building');
-  assert.match(r2.reasons[0], /building: idf\.py build failed/);
+  assert.deepEqual(r2.boards, [{ board: 'all boards', reason: 'build', detail: 'idf.py build failed (exit 2).' }]);
+  assert.equal(exitCodeOfOutcomes(r2.boards), 11);
   cleanup();
   broken.cleanup();
 });
@@ -132,7 +161,8 @@ test('cancel ends the run as cancelled, and bad requests are refused up front', 
   wf.onDidChangeStage((s) => s.stage === 'following' && setImmediate(() => ac.abort()));
   const r = await wf.run(ac.signal);
   assert.equal(r.outcome, 'cancelled');
-  assert.match(r.reasons[0], /cancelled while following/);
+  assert.match(r.reasons[0], /^responder: cancelled while following$/);
+  assert.equal(exitCodeOfOutcomes(r.boards), 130);
   assert.throws(() => new ProvisionWorkflow({ ...request, boards: boards.slice(1) }, d), /exactly one responder/);
   assert.throws(() => new ProvisionWorkflow({ ...request, boards: boards.slice(0, 1) }, d), /at least one initiator/);
   assert.throws(() => new ProvisionWorkflow({ ...request, ssid: '' }, d), /espnow\.wifi\.ssid is empty/);
