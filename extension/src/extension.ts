@@ -6,10 +6,12 @@ import { openSerialLink } from './core/serial/link-factory';
 import { PortArbiter } from './core/serial/port-arbiter';
 import { BoardTreeProvider } from './vscode/board-tree';
 import { ClearTextConsent } from './vscode/clear-text-consent';
+import { PairKeys } from './core/config/pair-keys';
 import { reportError, type CommandContext } from './vscode/command-context';
 import { registerBoardCommands } from './vscode/commands/board-commands';
 import { registerBuildCommands } from './vscode/commands/build-commands';
 import { registerCredentialCommands } from './vscode/commands/credential-commands';
+import { registerPairKeyCommands } from './vscode/commands/pair-key-commands';
 import { registerFlashCommands } from './vscode/commands/flash-commands';
 import { registerLabCommands } from './vscode/commands/lab-commands';
 import { registerProvisionCommands } from './vscode/commands/provision-commands';
@@ -35,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const reportFailure = (e: unknown) => reportError(ctx, 'monitor', e);
   const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, () => settings().monitorBaud, reportFailure);
   const clearText = new ClearTextConsent(context.globalState, () => settings().security);
-  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText };
+  const pairKeys = new PairKeys(context.secrets, (identity, key) => secretRedactor.add('pair-key', key));
+  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText, pairKeys };
 
   const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log);
   const places = { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath };
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerRoleCommands(ctx),
     ...registerFlashCommands(ctx),
     ...registerCredentialCommands(ctx, buildCacheRoot(places)),
+    ...registerPairKeyCommands(ctx, buildCacheRoot(places)),
     lab,
     ...registerLabCommands(ctx, lab),
     ...registerProvisionCommands(ctx, lab, places),

@@ -5,7 +5,7 @@ import { labPrograms } from '../lab/lab-programs';
 import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
 import { DEMO_USAGE, runDemoCommand } from './commands/demo';
 import { LAB_USAGE, runLabCommand } from './commands/lab';
-import { PROVISION_USAGE, runProvisionCommand } from './commands/provision';
+import { PROVISION_USAGE, runProvisionCommand, UPDATE_USAGE } from './commands/provision';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
 import { NVS_DUMP_USAGE, runNvsDumpCommand } from './commands/nvs';
@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   flash: { usage: FLASH_USAGE, run: (a, io) => runFlashCommand(a, io) },
   demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io, { paths }) },
   provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }) },
+  update: { usage: UPDATE_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }, { updateOnly: true }) },
   lab: { usage: LAB_USAGE, run: (a, io) => runLabCommand(a, io, { programs: labPrograms }) },
   'nvs-dump': { usage: NVS_DUMP_USAGE, run: (a, io) => runNvsDumpCommand(a, io) },
 };

@@ -203,6 +203,8 @@ export class Lab implements LabControl, Disposable {
     }
     this.boards.set(s.index, board);
     board.onDidChangeState(() => this.changeEmitter.fire());
+    // hostConnected is part of a board's info: a host coming or going is a change listeners must hear.
+    board.onDidChangeHost(() => this.changeEmitter.fire());
     return board;
   }
 

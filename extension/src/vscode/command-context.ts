@@ -3,6 +3,7 @@ import type { Board } from '../core/boards/board';
 import type { BoardDiscovery } from '../core/boards/board-discovery';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import { isProvisionError, ProvisionError } from '../core/common/errors';
+import type { PairKeys } from '../core/config/pair-keys';
 import type { Settings } from '../core/config/settings';
 import type { PortArbiter } from '../core/serial/port-arbiter';
 import type { ClearTextConsent } from './clear-text-consent';
@@ -21,6 +22,8 @@ export interface CommandContext {
   readonly monitors: MonitorManager;
   /** Asks before a clear-text security mode sends a network's password (once per network). */
   readonly clearText: ClearTextConsent;
+  /** One pair key per fleet, under its responder's identity in the secret store. */
+  readonly pairKeys: PairKeys;
 }
 
 /**

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Board } from '../core/boards/board';
-import { PAIR_KEY_SECRET, resolveWifiCredentials } from '../core/config/credentials';
+import { resolveWifiCredentials } from '../core/config/credentials';
 import { ProvisionError } from '../core/common/errors';
 import { productPaths } from '../core/common/product-paths';
 import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../core/build/firmware-builder';
@@ -30,7 +29,14 @@ export interface ProvisionPlaces {
  * is virtual), then the workflow with a progress
  * notification, a monitor terminal per board, and the tree following each board.
  */
-export async function runProvisioning(ctx: CommandContext, lab: LabController, places: ProvisionPlaces, responder: Board, initiators: readonly Board[]): Promise<ProvisionResult> {
+export async function runProvisioning(
+  ctx: CommandContext,
+  lab: LabController,
+  places: ProvisionPlaces,
+  responder: Board,
+  initiators: readonly Board[],
+  options: { readonly updateOnly?: boolean } = {},
+): Promise<ProvisionResult> {
   const settings = ctx.settings();
   const creds = await resolveWifiCredentials(settings, ctx.secrets);
   if (creds.warning) void vscode.window.showWarningMessage(`ESP-NOW: ${creds.warning}`, 'Set Wi-Fi Password').then((c) => c && vscode.commands.executeCommand('espnow.setWifiPassword'));
@@ -39,7 +45,8 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
   const virtualResponder = responder.port.source === 'virtual';
   const password = virtualResponder ? lab.labPassword() : creds.password;
   if (!virtualResponder) await ctx.clearText.confirm(settings.security, creds.ssid);
-  const pairKey = await pairKeyFor(ctx);
+  // One key per fleet, bound to its responder; compat modes use none.
+  const pairKey = settings.security === 'secure' ? await ctx.pairKeys.forResponder(responder.identity) : '';
   const chosen = [responder, ...initiators];
 
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ESP-NOW', cancellable: true }, async (progress, token) => {
@@ -51,7 +58,7 @@ export async function runProvisioning(ctx: CommandContext, lab: LabController, p
       if (chosen.some((b) => b.port.source === 'virtual')) syncLabAccessPoint(lab, creds.ssid, password, settings.wifiChannel);
       const builders = buildersFor(places, settings.idfPath);
       const workflow = new ProvisionWorkflow(
-        { boards, ssid: creds.ssid, password, channel: settings.wifiChannel, security: settings.security, pairKey },
+        { boards, ssid: creds.ssid, password, channel: settings.wifiChannel, security: settings.security, pairKey, credentialsIn: settings.credentialsIn, ...(options.updateOnly ? { updateOnly: true } : {}) },
         {
           build: async (b, config, signal) => {
             const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.virtual() : builders.idf();
@@ -100,17 +107,16 @@ async function toProvisionBoard(ctx: CommandContext, b: Board, role: 'responder'
   return { path: b.port.path, name: `${name} (${boardLabel(b)})`, role, target: chipKey(chip) };
 }
 
-/** The pair key lives in the secret store; the first secure run makes one, so users need not. */
-export async function pairKeyFor(ctx: CommandContext): Promise<string> {
-  const stored = await ctx.secrets.get(PAIR_KEY_SECRET);
-  if (stored) {
-    if (!/^[0-9a-fA-F]{64}$/.test(stored)) throw new ProvisionError('config', 'The stored pair key is not 64 hex digits.', undefined, 'Clear it from the secret store to have a new one made.');
-    return stored;
-  }
-  const key = randomBytes(32).toString('hex');
-  await ctx.secrets.store(PAIR_KEY_SECRET, key);
-  ctx.log.info('made a new pair key and stored it in secret storage');
-  return key;
+/**
+ * The pair key an image built outside a run gets (Build Firmware with credentials in menuconfig): the fleet
+ * key of the responder in the tree. NVS builds and compat modes carry none.
+ */
+export async function pairKeyForBuild(ctx: CommandContext): Promise<string> {
+  const settings = ctx.settings();
+  if (settings.security !== 'secure' || settings.credentialsIn === 'nvs') return '';
+  const responder = ctx.registry.list().find((b) => b.role === 'responder');
+  if (!responder) throw new ProvisionError('config', 'A secure image with the credentials compiled in needs its fleet\'s pair key, and no board is the responder.', undefined, 'Set Role: Responder on the fleet\'s responder first (its key is per fleet), or set espnow.credentialsIn to "nvs".');
+  return ctx.pairKeys.forResponder(responder.identity);
 }
 
 /** The virtual lab's access point stands for the user's network: same SSID, with the password the run hands out. */

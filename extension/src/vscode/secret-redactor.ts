@@ -25,6 +25,13 @@ export class SecretRedactor implements vscode.Disposable {
     this.subs = [secrets.onDidChange(() => void this.refresh()), vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('espnow') && void this.refresh())];
   }
 
+  /** A secret read elsewhere (a fleet's pair key): masked from now on. */
+  add(kind: 'password' | 'pair-key', value: string): void {
+    if (!value || this.seen.get(value) === kind) return;
+    this.seen.set(value, kind);
+    this.redactor.setSecrets([...this.seen].map(([v, k]) => ({ kind: k, value: v })));
+  }
+
   /** Re-reads the secrets. Refreshes run one after another, so a slow read cannot overwrite a newer one. */
   refresh(): Promise<void> {
     this.queue = this.queue.then(

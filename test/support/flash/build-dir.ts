@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { partitionTable } from '../../../extension/src/core/build/image/partition-table-writer';
 
 /** A deterministic, firmware-like image: compressible like code (runs, few distinct bytes), not trivially. */
 export function fakeImage(size: number, seed: number): Uint8Array {
@@ -34,7 +35,7 @@ export interface BuildDirOptions {
 
 /**
  * Writes an idf.py-like build dir (bootloader, partition table, app and flasher_args.json), as
- * firmware/host/pack-image.mjs does for real builds; tests tweak it to make bad builds.
+ * idf.py and the virtual build writer do for real builds; tests tweak it to make bad builds.
  */
 export function makeBuildDir(options: BuildDirOptions = {}): string {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'build-'));
@@ -44,7 +45,8 @@ export function makeBuildDir(options: BuildDirOptions = {}): string {
   fs.mkdirSync(path.join(dir, 'bootloader'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'partition_table'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'bootloader', 'bootloader.bin'), fakeImage(20 * 1024 + 3, seed + 100));
-  fs.writeFileSync(path.join(dir, 'partition_table', 'partition-table.bin'), fakeImage(3072, seed + 200));
+  // A real table: a run reads its NVS partition from it to place each board's configuration.
+  fs.writeFileSync(path.join(dir, 'partition_table', 'partition-table.bin'), partitionTable());
   fs.writeFileSync(path.join(dir, 'app.bin'), fakeImage(options.appSize ?? 256 * 1024, seed));
   const args = {
     write_flash_args: ['--flash_mode', 'dio', '--flash_size', '4MB', '--flash_freq', '80m'],

@@ -4,7 +4,8 @@ import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from
 import { exitCodeOf, ProvisionError } from '../../core/common/errors';
 import type { ProductPaths } from '../../core/common/product-paths';
 import { checkPassword } from '../../core/config/credentials';
-import { SECURITY_MODES as MODES, type SecurityMode } from '../../core/config/settings';
+import { PAIR_KEY_PATTERN, PairKeys, pairKeySecretName } from '../../core/config/pair-keys';
+import { CREDENTIALS_IN, SECURITY_MODES as MODES, type CredentialsIn, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
@@ -14,17 +15,25 @@ import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/pro
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { secs } from '../board-output';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { FileSecretStore } from '../file-secret-store';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 
 export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID
     [--security secure|espressif-4.4|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|virtual] [--idf-path DIR]
-    [--firmware DIR] [--build-cache DIR] [--baud N] [--timeout S] [--quiet]
-  Provision Pair / Fleet without the editor, for rigs: identifies the boards, builds the firmware per role
-  and chip (--builder idf: your ESP-IDF; virtual: the WebAssembly firmware, for virtual lab boards), flashes all boards in
-  parallel, monitors them and follows until every initiator has an IP. Secrets come from the environment,
-  never from arguments (which other users can see): ESPNOW_WIFI_PASSWORD (empty = open network) and
-  ESPNOW_PAIR_KEY (64 hex digits; required in secure mode, e.g. openssl rand -hex 32). --firmware builds another
-  ESP-IDF project than the one shipped with this CLI.`;
+    [--firmware DIR] [--build-cache DIR] [--credentials-in nvs|menuconfig] [--secrets-dir DIR] [--baud N]
+    [--timeout S] [--quiet]
+  Provision Pair / Fleet without the editor, for rigs: identifies the boards, builds the firmware (one image
+  per chip; --credentials-in menuconfig: per role and chip) with --builder idf (your ESP-IDF) or virtual (the
+  WebAssembly firmware, for lab boards), flashes all boards in parallel, each with its own NVS partition
+  holding its role and credentials, monitors them and follows until every initiator has an IP. Secrets come
+  from the environment, never from arguments (which other users can see): ESPNOW_WIFI_PASSWORD (empty = open
+  network) and ESPNOW_PAIR_KEY (64 hex digits). Without ESPNOW_PAIR_KEY, secure mode uses the fleet key kept
+  for this responder in --secrets-dir (default ~/.config/espnow-prov/secrets, 0600), made on its first run:
+  the path is printed, never the key. --firmware builds another ESP-IDF project than the one shipped.`;
+
+export const UPDATE_USAGE = `espnow-prov update --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID [options of provision]
+  Update Credentials: writes only each board's NVS partition (new Wi-Fi password, SSID, channel or pair key),
+  with no build and no app flashed, resets the boards and follows the provisioning again.`;
 
 export interface ProvisionCommandDeps {
   /** Where the installed product's files are (the virtual boards' firmware, the ESP-IDF project). */
@@ -34,9 +43,9 @@ export interface ProvisionCommandDeps {
 }
 
 /** `espnow-prov provision`: the editor's Provision Pair / Fleet on the command line. Exit 0 only on success. */
-export async function runProvisionCommand(args: readonly string[], io: CliIo, deps: ProvisionCommandDeps): Promise<number> {
+export async function runProvisionCommand(args: readonly string[], io: CliIo, deps: ProvisionCommandDeps, options: { readonly updateOnly?: boolean } = {}): Promise<number> {
   const env = deps.env ?? process.env;
-  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['responder', 'initiator', 'ssid', 'security', 'channel', 'builder', 'idf-path', 'firmware', 'build-cache', 'baud', 'timeout']);
+  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['responder', 'initiator', 'ssid', 'security', 'channel', 'builder', 'idf-path', 'firmware', 'build-cache', 'baud', 'timeout', 'credentials-in', 'secrets-dir']);
   if (positional.length) throw new CliUsageError(`Unexpected argument "${positional[0]}".`);
   const one = (name: string) => opts.get(name)?.at(-1);
   const responder = one('responder');
@@ -53,11 +62,15 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   const builderKind = one('builder') ?? 'idf';
   if (builderKind !== 'idf' && builderKind !== 'virtual') throw new CliUsageError(`--builder "${builderKind}" must be idf or virtual.`);
 
+  const credentialsIn = (one('credentials-in') ?? 'nvs') as CredentialsIn;
+  if (!CREDENTIALS_IN.includes(credentialsIn)) throw new CliUsageError(`--credentials-in "${credentialsIn}" is not one of ${CREDENTIALS_IN.join(', ')}.`);
+  if (options.updateOnly && credentialsIn !== 'nvs') throw new CliUsageError('update writes the boards\' NVS partitions: it needs --credentials-in nvs.');
   const password = checkPassword(env.ESPNOW_WIFI_PASSWORD ?? '', 'ESPNOW_WIFI_PASSWORD');
-  const pairKey = env.ESPNOW_PAIR_KEY ?? '';
-  if (security === 'secure' && !/^[0-9a-fA-F]{64}$/.test(pairKey)) {
-    throw new ProvisionError('config', `ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode (it ${pairKey ? `has ${pairKey.length} characters` : 'is not set'}).`, undefined, 'Make one with: export ESPNOW_PAIR_KEY=$(openssl rand -hex 32), and keep it for every board of this fleet.');
+  const keyFromEnv = env.ESPNOW_PAIR_KEY;
+  if (security === 'secure' && keyFromEnv !== undefined && !PAIR_KEY_PATTERN.test(keyFromEnv)) {
+    throw new ProvisionError('config', `ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode (it has ${keyFromEnv.length} characters).`, undefined, 'Unset it to use (or make) the fleet key of this responder, or set one with: export ESPNOW_PAIR_KEY=$(openssl rand -hex 32).');
   }
+  const secretDir = resolve(one('secrets-dir') ?? join(homedir(), '.config', 'espnow-prov', 'secrets'));
   // The project shipped beside this CLI, never one found from the working folder; --firmware builds another.
   const firmwareDir = resolve(one('firmware') ?? deps.paths.firmwareProject);
   const cacheRoot = resolve(one('build-cache') ?? join(homedir(), '.cache', 'espnow-prov', 'builds'));
@@ -66,7 +79,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
 
   const ports = [responder, ...initiators];
   const arbiter = new PortArbiter();
-  const redactor = new Redactor([...(password ? [{ kind: 'password' as const, value: password }] : []), ...(pairKey ? [{ kind: 'pair-key' as const, value: pairKey }] : [])]);
+  const redactor = new Redactor(password ? [{ kind: 'password' as const, value: password }] : []);
   io.out(`Identifying ${ports.length} boards…`);
   const ids = await identifyBoards(ports, { arbiter });
   const failed = ids.filter((o) => o.error);
@@ -81,10 +94,19 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     target: chipKey(o.result!.chipInfo.chip),
   }));
   for (const [i, o] of ids.entries()) io.out(`  ${boards[i].name.padEnd(12)} ${o.result!.description}, MAC ${o.result!.chipInfo.mac} (${o.path})`);
+  // One key per fleet: ESPNOW_PAIR_KEY, else the one kept for this responder (made on its first run).
+  let pairKey = '';
+  if (security === 'secure') {
+    const store = new FileSecretStore(secretDir);
+    const mac = ids[0]!.result!.chipInfo.mac;
+    pairKey = keyFromEnv ?? (await new PairKeys(store).forResponder(mac));
+    if (keyFromEnv === undefined) io.out(`  pair key of this fleet (responder ${mac}): ${store.pathOf(pairKeySecretName(mac))}`);
+    redactor.setSecrets([...(password ? [{ kind: 'password' as const, value: password }] : []), { kind: 'pair-key', value: pairKey }]);
+  }
 
   const workflow = new ProvisionWorkflow(
     // The compat modes send no key; the firmware's Kconfig still wants a value there.
-    { boards, ssid, password, channel, security, pairKey: pairKey || '0'.repeat(64), followTimeoutMs: timeoutS * 1000 },
+    { boards, ssid, password, channel, security, pairKey, credentialsIn, followTimeoutMs: timeoutS * 1000, ...(options.updateOnly ? { updateOnly: true } : {}) },
     {
       build: (b, config, signal) => builder.build(b.target, config, { signal }),
       flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud, signal, onProgress }),

@@ -14,6 +14,8 @@ export interface Settings {
   readonly wifiPasswordInSettings: string;
   readonly wifiChannel: number;
   readonly security: SecurityMode;
+  /** Where a run puts each board's role and credentials: its NVS partition (default) or the image. */
+  readonly credentialsIn: CredentialsIn;
   readonly idfPath: string;
   readonly flashBaud: number;
   readonly monitorBaud: number;
@@ -25,6 +27,10 @@ export interface Settings {
 
 export type SettingGetter = (key: string) => unknown;
 
+/** `nvs`: one image per chip, each board's role and credentials in its NVS partition; `menuconfig`: compiled in. */
+export type CredentialsIn = 'nvs' | 'menuconfig';
+export const CREDENTIALS_IN: readonly CredentialsIn[] = ['nvs', 'menuconfig'];
+
 /** Every SecurityMode, in the order settings and usage texts list them. */
 export const SECURITY_MODES: readonly SecurityMode[] = ['secure', 'espressif-4.4', 'espressif-5.3', 'espressif-5.4'];
 
@@ -35,6 +41,7 @@ export function readSettings(get: SettingGetter): Settings {
     wifiPasswordInSettings: str(get, 'espnow.wifi.password', 64),
     wifiChannel: int(get, 'espnow.wifi.channel', 0, 0, 13),
     security: oneOf(get, 'espnow.security', SECURITY_MODES, 'secure'),
+    credentialsIn: oneOf(get, 'espnow.credentialsIn', CREDENTIALS_IN, 'nvs'),
     idfPath: str(get, 'espnow.idfPath', 4096),
     flashBaud: int(get, 'espnow.flashBaud', 921600, 9600, 5_000_000),
     monitorBaud: int(get, 'espnow.monitorBaud', 115200, 300, 5_000_000),

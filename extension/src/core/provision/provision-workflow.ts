@@ -8,17 +8,13 @@ import type { BoardProgress, OverallProgress } from '../flash/flash-progress';
 import { readFlashPlan } from '../flash/flash-plan';
 import type { BoardState } from '../monitor/board-state';
 import type { Event } from '../common/emitter';
-import type { SecurityMode } from '../config/settings';
+import type { CredentialsIn, SecurityMode } from '../config/settings';
 import { describeOutcome, isFault, reasonOfError, type BoardOutcome } from './failure-reasons';
 import { judgeProvisioning, type FollowedBoard } from './provisioning-outcome';
 import type { BoardConfig } from './board-config';
 import { boardConfigOnly, withBoardConfig } from './board-config-plan';
 
-/**
- * Where a run puts each board's role and credentials: `nvs` (default) in a per-board NVS partition flashed
- * with one image per chip; `menuconfig` compiled into one image per role and chip (the seed's way).
- */
-export type CredentialsIn = 'nvs' | 'menuconfig';
+export type { CredentialsIn };
 
 /** The stages every front end shows, in order; the last three are final. */
 export type ProvisionStage = 'building' | 'flashing' | 'monitoring' | 'following' | 'succeeded' | 'failed' | 'cancelled';

@@ -133,6 +133,13 @@ export class VirtualBoard implements ComPortModel, Disposable {
     return this.server.isConnected;
   }
 
+  /** Fires when a host connects to or disconnects from the board's RFC2217 port. */
+  onDidChangeHost(listener: () => void): { dispose(): void } {
+    const a = this.server.onDidConnect(listener);
+    const b = this.server.onDidDisconnect(listener);
+    return { dispose: () => (a.dispose(), b.dispose()) };
+  }
+
   /** The chip's UART rate; while ROM autobaud has not locked, the host's rate. */
   get uartBaud(): number {
     return this.chipBaud === 'auto' ? this.line.baud : this.chipBaud;

@@ -4,7 +4,7 @@ import type { FirmwareRole } from '../../core/build/sdkconfig';
 import { resolveWifiCredentials } from '../../core/config/credentials';
 import { registerCommand, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
-import { buildCacheRoot, buildersFor, pairKeyFor, type ProvisionPlaces } from '../provision-run';
+import { buildCacheRoot, buildersFor, pairKeyForBuild, type ProvisionPlaces } from '../provision-run';
 
 const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
 
@@ -34,7 +34,7 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       // Images for virtual boards carry the lab's password, never the user's (lab-password.ts).
       const password = !responder ? '' : kind === 'virtual' ? lab.labPassword() : creds.password;
       if (responder && kind === 'idf') await ctx.clearText.confirm(settings.security, creds.ssid);
-      const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password, channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyFor(ctx) };
+      const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password, channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyForBuild(ctx) };
       const builders = buildersFor(places, settings.idfPath);
       const builder = kind === 'idf' ? builders.idf() : builders.virtual();
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${role} for ${target}`, cancellable: true }, (progress, token) => {

@@ -5,10 +5,13 @@ import { registerCommand, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
 import { runProvisioning, type ProvisionPlaces } from '../provision-run';
 
-/** Provision Pair (the responder and the first initiator) and Provision Fleet (every initiator). */
+/**
+ * Provision Pair (the responder and the first initiator), Provision Fleet (every initiator) and Update
+ * Credentials (every board, only its NVS partition rewritten: no build, the app stays).
+ */
 export function registerProvisionCommands(ctx: CommandContext, lab: LabController, places: ProvisionPlaces): vscode.Disposable[] {
   let running = false;
-  const provision = async (name: string, fleet: boolean): Promise<ProvisionResult | undefined> => {
+  const provision = async (name: string, fleet: boolean, updateOnly = false): Promise<ProvisionResult | undefined> => {
     if (running) {
       void vscode.window.showWarningMessage(`ESP-NOW: a provisioning run is in progress; wait for it or cancel it.`);
       return undefined;
@@ -23,7 +26,7 @@ export function registerProvisionCommands(ctx: CommandContext, lab: LabControlle
     running = true;
     try {
       const initiators = fleet ? sel.initiators : sel.initiators.slice(0, 1);
-      const result = await runProvisioning(ctx, lab, places, sel.responder!, initiators);
+      const result = await runProvisioning(ctx, lab, places, sel.responder!, initiators, { updateOnly });
       report(ctx, name, result);
       return result;
     } finally {
@@ -33,6 +36,7 @@ export function registerProvisionCommands(ctx: CommandContext, lab: LabControlle
   return [
     registerCommand(ctx, 'espnow.provisionPair', () => provision('Provision Pair', false)),
     registerCommand(ctx, 'espnow.provisionFleet', () => provision('Provision Fleet', true)),
+    registerCommand(ctx, 'espnow.updateCredentials', () => provision('Update Credentials', true, true)),
   ];
 }
 

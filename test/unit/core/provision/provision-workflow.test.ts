@@ -11,6 +11,9 @@ import type { BoardState } from '../../../../extension/src/core/monitor/board-st
 import { exitCodeOfOutcomes } from '../../../../extension/src/core/provision/failure-reasons';
 import { ProvisionWorkflow, type BoardMonitor, type ProvisionBoard, type ProvisionDeps, type ProvisionStage } from '../../../../extension/src/core/provision/provision-workflow';
 import { makeBuildDir } from '../../../support/flash/build-dir';
+import type { FlashTarget } from '../../../../extension/src/core/flash/flash-board';
+import { readNvsPartition } from '../../../../extension/src/core/nvs';
+import { BOARD_CONFIG_REGION } from '../../../../extension/src/core/provision/board-config-plan';
 
 const boards: ProvisionBoard[] = [
   { path: 'rfc2217://h:1', name: 'responder', role: 'responder', target: 'esp32s3' },
@@ -69,18 +72,36 @@ function defaultScript(b: ProvisionBoard, m: FakeMonitor): void {
   else m.set({ status: 'provisioned', ip: `192.168.4.${100 + Number(b.name.slice(-1))}` });
 }
 
-test('a fleet runs its stages in order, builds once per role and chip, and succeeds with every IP', async () => {
+/** The NVS values a run put into each board's plan, by board name. */
+function nvsByBoard(targets: readonly FlashTarget[]): Map<string, Map<string, unknown>> {
+  return new Map(
+    targets.map((t) => {
+      const region = t.plan.regions.find((r) => r.name === BOARD_CONFIG_REGION)!;
+      const erased = region.data.every((b) => b === 0xff);
+      return [t.label, erased ? new Map() : new Map(readNvsPartition(region.data).values.map((v) => [v.key, v.value]))];
+    }),
+  );
+}
+
+test('a fleet runs its stages in order, builds one image per chip, gives each board its own NVS configuration, and succeeds with every IP', async () => {
+  let flashed: readonly FlashTarget[] = [];
   const { d, configs, monitors, cleanup } = deps();
+  const flash = d.flash;
+  d.flash = async (targets, signal, onProgress) => ((flashed = targets), flash(targets, signal, onProgress));
   const wf = new ProvisionWorkflow(request, d);
   const stages: ProvisionStage[] = [];
   wf.onDidChangeStage((s) => stages.push(s.stage));
   const r = await wf.run();
   assert.equal(r.outcome, 'succeeded', r.reasons.join('\n'));
   assert.deepEqual(stages, ['building', 'flashing', 'monitoring', 'following', 'succeeded']);
-  assert.deepEqual(configs.map(([k]) => k), ['responder:esp32s3', 'initiator:esp32c3']);
-  const initiatorConfig = configs[1][1];
-  assert.equal(initiatorConfig.password, '', 'an initiator image carries no credentials');
-  assert.equal(configs[0][1].password, 'correct horse');
+  assert.deepEqual(configs.map(([k]) => k), ['responder:esp32s3', 'initiator:esp32c3'], 'one build per chip');
+  assert.ok(configs.every(([, c]) => c.password === '' && c.ssid === '' && c.pairKey === ''), 'no image carries a secret');
+  const nvs = nvsByBoard(flashed);
+  assert.equal(nvs.get('responder')!.get('password'), 'correct horse');
+  assert.equal(nvs.get('responder')!.get('role'), 0);
+  assert.equal(nvs.get('initiator 1')!.get('role'), 1);
+  assert.equal(nvs.get('initiator 1')!.has('password'), false, 'an initiator gets no credentials');
+  assert.equal(Buffer.from(nvs.get('initiator 2')!.get('pair_key') as Uint8Array).toString('hex'), 'ab'.repeat(32));
   assert.deepEqual([...r.ips], [['initiator 1', '192.168.4.101'], ['initiator 2', '192.168.4.102']]);
   assert.deepEqual(r.boards, [
     { board: 'responder', reason: 'served' },
@@ -89,6 +110,35 @@ test('a fleet runs its stages in order, builds once per role and chip, and succe
   ]);
   assert.ok(monitors.every((m) => m.resets === 1), 'each board is reset once its monitor listens');
   assert.ok(r.timings.flashing !== undefined && r.timings.following !== undefined);
+  cleanup();
+});
+
+test('credentials in menuconfig: one image per role and chip with the responder\'s credentials, NVS partitions erased', async () => {
+  let flashed: readonly FlashTarget[] = [];
+  const { d, configs, cleanup } = deps();
+  const flash = d.flash;
+  d.flash = async (targets, signal, onProgress) => ((flashed = targets), flash(targets, signal, onProgress));
+  const r = await new ProvisionWorkflow({ ...request, credentialsIn: 'menuconfig' }, d).run();
+  assert.equal(r.outcome, 'succeeded', r.reasons.join('\n'));
+  assert.deepEqual(configs.map(([k]) => k), ['responder:esp32s3', 'initiator:esp32c3']);
+  assert.equal(configs[0]![1].password, 'correct horse');
+  assert.equal(configs[1]![1].password, '', 'an initiator image carries no credentials');
+  assert.ok([...nvsByBoard(flashed).values()].every((m) => m.size === 0), 'values an earlier NVS run left cannot override the images');
+  cleanup();
+});
+
+test('update only: no build stage, and each board gets only its NVS partition', async () => {
+  let flashed: readonly FlashTarget[] = [];
+  const { d, cleanup } = deps();
+  const flash = d.flash;
+  d.flash = async (targets, signal, onProgress) => ((flashed = targets), flash(targets, signal, onProgress));
+  const wf = new ProvisionWorkflow({ ...request, updateOnly: true }, d);
+  const stages: ProvisionStage[] = [];
+  wf.onDidChangeStage((s) => stages.push(s.stage));
+  assert.equal((await wf.run()).outcome, 'succeeded');
+  assert.deepEqual(stages, ['flashing', 'monitoring', 'following', 'succeeded']);
+  assert.ok(flashed.every((t) => t.plan.regions.length === 1 && t.plan.regions[0]!.name === BOARD_CONFIG_REGION));
+  assert.throws(() => new ProvisionWorkflow({ ...request, updateOnly: true, credentialsIn: 'menuconfig' }, d), /Update Credentials writes the boards' NVS partitions/);
   cleanup();
 });
 

@@ -1,0 +1,34 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SecretStore } from '../core/config/pair-keys';
+
+/**
+ * The CLI's secret store: one 0600 file per secret in a 0700 folder of the user's (default
+ * ~/.config/espnow-prov/secrets), the stand-in for the editor's SecretStorage on rigs.
+ */
+export class FileSecretStore implements SecretStore {
+  constructor(readonly dir: string) {}
+
+  /** Where a secret lives (its name made safe for a file name). */
+  pathOf(name: string): string {
+    return join(this.dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    try {
+      return readFileSync(this.pathOf(name), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+
+  async store(name: string, value: string): Promise<void> {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // wx then rename would be tidier; a plain 0600 write is enough for a file only its owner can reach.
+    writeFileSync(this.pathOf(name), `${value}\n`, { mode: 0o600 });
+  }
+
+  async delete(name: string): Promise<void> {
+    rmSync(this.pathOf(name), { force: true });
+  }
+}
