@@ -75,10 +75,10 @@ function defaultScript(b: ProvisionBoard, m: FakeMonitor): void {
 /** The NVS values a run put into each board's plan, by board name. */
 function nvsByBoard(targets: readonly FlashTarget[]): Map<string, Map<string, unknown>> {
   return new Map(
-    targets.map((t) => {
+    targets.map((t): [string, Map<string, unknown>] => {
       const region = t.plan.regions.find((r) => r.name === BOARD_CONFIG_REGION)!;
       const erased = region.data.every((b) => b === 0xff);
-      return [t.label, erased ? new Map() : new Map(readNvsPartition(region.data).values.map((v) => [v.key, v.value]))];
+      return [t.label ?? t.path, erased ? new Map() : new Map(readNvsPartition(region.data).values.map((v) => [v.key, v.value]))];
     }),
   );
 }
