@@ -8,6 +8,7 @@ import { VirtualFirmwareBuilder } from '../../../extension/src/core/build/firmwa
 import { writeVirtualBuild } from '../../../extension/src/core/build/image/virtual-build-writer';
 import { flashBoards } from '../../../extension/src/core/flash/flash-boards';
 import { Redactor } from '../../../extension/src/core/monitor/redactor';
+import { exitCodeOfOutcomes } from '../../../extension/src/core/provision/failure-reasons';
 import { ProvisionWorkflow, type ProvisionDeps } from '../../../extension/src/core/provision/provision-workflow';
 import { PortArbiter } from '../../../extension/src/core/serial/port-arbiter';
 import { Lab } from '../../../extension/src/lab/lab';
@@ -53,7 +54,9 @@ test('a virtual board that cannot start its firmware ends the run at once, with 
   assert.equal(result.outcome, 'failed', log);
   assert.equal(result.stage, 'following');
   // The responder's failure alone ends the run (no initiator can be served); the initiator's may be listed too.
-  assert.match(result.reasons.join('\n'), /responder: failed: the virtual board could not start its firmware: its WebAssembly module is corrupt \(/);
+  assert.deepEqual(result.boards.find((o) => o.board === 'responder')?.reason, 'firmware_not_started');
+  assert.match(result.reasons.join('\n'), /responder: the virtual board could not start its firmware: its WebAssembly module is corrupt \(/);
+  assert.equal(exitCodeOfOutcomes(result.boards), 15);
 });
 
 test('a configuration the firmware refuses at boot ends the run with its "config error at line N" reason', { timeout: 60_000 }, async () => {
@@ -65,5 +68,7 @@ test('a configuration the firmware refuses at boot ends the run with its "config
     return { buildDir: outDir, cached: false };
   });
   assert.equal(result.outcome, 'failed', log);
-  assert.match(result.reasons.join('\n'), /responder: failed: the firmware stopped at boot: config error at line 2: CHANNEL: 0\.\.13/);
+  assert.deepEqual(result.boards.find((o) => o.board === 'responder')?.reason, 'config_error');
+  assert.match(result.reasons.join('\n'), /responder: the firmware stopped at boot: config error at line 2: CHANNEL: 0\.\.13/);
+  assert.equal(exitCodeOfOutcomes(result.boards), 2);
 });
