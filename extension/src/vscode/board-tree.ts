@@ -49,23 +49,27 @@ export class BoardTreeProvider implements vscode.TreeDataProvider<BoardTreeNode>
   }
 }
 
+/**
+ * A row reads most important first, so a narrow sidebar cuts the least: the board's short name, then its
+ * role and what it is doing (an IP once provisioned). The port, the full MAC and the rest are in the tooltip.
+ */
 function boardItem(b: Board): vscode.TreeItem {
   const item = new vscode.TreeItem(boardLabel(b), vscode.TreeItemCollapsibleState.None);
   item.id = `board:${b.port.path}`;
-  const parts = [shortPath(b.port.path)];
+  const parts: string[] = [];
   if (b.role !== 'none') parts.push(b.role);
-  parts.push(describeActivity(b.activity));
+  parts.push(b.activity.kind === 'provisioned' ? `IP ${b.activity.ip}` : describeActivity(b.activity));
   item.description = parts.join(' · ');
   item.contextValue = `board.${b.role}`;
   item.iconPath = iconFor(b);
   item.tooltip = tooltipFor(b);
-  item.accessibilityInformation = { label: `${boardLabel(b)}, ${item.description}` };
+  item.accessibilityInformation = { label: `${boardLabel(b)}, ${item.description}, ${shortPath(b.port.path)}` };
   return item;
 }
 
-/** "ESP32-S3 24:0a:c4:00:00:01" once identified, else what the port says. */
+/** The board's short name: "ESP32-S3 00:00:01" (chip and the last three MAC bytes) once identified, else what the port says. */
 export function boardLabel(b: Board): string {
-  return b.chipInfo ? `${b.chipInfo.chip} ${b.chipInfo.mac}` : b.port.description;
+  return b.chipInfo ? `${b.chipInfo.chip} ${b.chipInfo.mac.slice(-8)}` : b.port.description;
 }
 
 function shortPath(path: string): string {

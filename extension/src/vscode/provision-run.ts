@@ -9,6 +9,7 @@ import { flashBoards } from '../core/flash/flash-boards';
 import { chipKey } from '../core/flash/flash-plan';
 import { identifyBoard } from '../core/flash/identify';
 import { ProvisionWorkflow, type ProvisionBoard, type ProvisionResult } from '../core/provision/provision-workflow';
+import { isFault } from '../core/provision/failure-reasons';
 import { sessionMonitor } from '../core/provision/session-monitor';
 import { boardLabel } from './board-tree';
 import type { CommandContext } from './command-context';
@@ -84,15 +85,34 @@ export async function runProvisioning(
         const board = chosen.find((c) => boards.find((b) => b.path === c.port.path)?.name === changed.board);
         if (board) ctx.registry.setActivity(board.port.path, { kind: 'flashing', percent: changed.bytesTotal ? (100 * changed.bytesWritten) / changed.bytesTotal : undefined });
       });
+      let result: ProvisionResult | undefined;
       try {
-        return await workflow.run(abort.signal);
+        result = await workflow.run(abort.signal);
+        return result;
       } finally {
         workflow.dispose();
+        settleActivities(ctx, chosen, boards, result);
       }
     } finally {
       sub.dispose();
     }
   });
+}
+
+/**
+ * A run that ended leaves no board showing progress: a row still flashing (or building, identifying) gets the
+ * board's outcome when it failed, else goes back to what its monitor shows (or idle).
+ */
+function settleActivities(ctx: CommandContext, chosen: readonly Board[], boards: readonly ProvisionBoard[], result: ProvisionResult | undefined): void {
+  for (const b of chosen) {
+    const now = ctx.registry.find(b.port.path)?.activity.kind;
+    if (now !== 'flashing' && now !== 'building' && now !== 'identifying') continue;
+    const name = boards.find((p) => p.path === b.port.path)?.name;
+    const outcome = result?.boards.find((o) => o.board === name && isFault(o)) ?? result?.boards.find((o) => o.board === 'all boards' && isFault(o));
+    if (outcome) ctx.registry.setActivity(b.port.path, { kind: 'failed', reason: outcome.reason, ...(outcome.detail ? { detail: outcome.detail } : {}) });
+    else if (!result || result.outcome === 'cancelled') ctx.registry.setActivity(b.port.path, { kind: 'failed', reason: 'cancelled' });
+    else ctx.registry.setActivity(b.port.path, ctx.monitors.sessionOf(b.port.path) ? { kind: 'monitoring' } : { kind: 'idle' });
+  }
 }
 
 async function toProvisionBoard(ctx: CommandContext, b: Board, role: 'responder' | 'initiator', initiatorCount: number, index: number): Promise<ProvisionBoard> {
