@@ -8,7 +8,7 @@ import { LAB_USAGE, runLabCommand } from './commands/lab';
 import { PROVISION_USAGE, runProvisionCommand, UPDATE_USAGE } from './commands/provision';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
-import { NVS_DUMP_USAGE, runNvsDumpCommand } from './commands/nvs';
+import { NVS_DUMP_USAGE, NVS_IMAGE_USAGE, runNvsDumpCommand, runNvsImageCommand } from './commands/nvs';
 
 /** The installed product's files, from this bundle's own folder (never the working folder). */
 const paths = productPaths(installRootOf(__dirname));
@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }) },
   update: { usage: UPDATE_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }, { updateOnly: true }) },
   lab: { usage: LAB_USAGE, run: (a, io) => runLabCommand(a, io, { programs: labPrograms }) },
+  'nvs-image': { usage: NVS_IMAGE_USAGE, run: (a, io) => runNvsImageCommand(a, io) },
   'nvs-dump': { usage: NVS_DUMP_USAGE, run: (a, io) => runNvsDumpCommand(a, io) },
 };
 

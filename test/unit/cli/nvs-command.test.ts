@@ -85,3 +85,36 @@ test("nvs-dump reads Espressif's reference partition; bad input is a usage or co
   assert.equal(await withFile(new Uint8Array(5000), (f) => main(['nvs-dump', f], odd)), 2);
   assert.match(odd.errLines[0], /Not an NVS partition: 5000 bytes is not a whole number of 4096-byte pages/);
 });
+
+test('nvs-image writes the partition Provision Pair would (secrets from the environment, file 0600); nvs-dump reads it back masked', async () => {
+  const { runNvsImageCommand } = await import('../../../extension/src/cli/commands/nvs');
+  const { readNvsPartition } = await import('../../../extension/src/core/nvs');
+  const { readFileSync, statSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'nvs-image-'));
+  try {
+    const out = join(dir, 'responder.bin');
+    const io = capture();
+    const env = { ESPNOW_WIFI_PASSWORD: PASSWORD, ESPNOW_PAIR_KEY: PAIR_KEY.toString('hex') };
+    assert.equal(await runNvsImageCommand(['--role', 'responder', '--ssid', 'lab net', '--channel', '6', '--out', out], io, env), 0);
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+    assert.equal(statSync(out).size, 0x6000);
+    const values = new Map(readNvsPartition(readFileSync(out)).values.map((v) => [v.key, v.value]));
+    assert.equal(values.get('role'), 0);
+    assert.equal(values.get('channel'), 6);
+    assert.equal(values.get('ssid'), 'lab net');
+    assert.equal(values.get('password'), PASSWORD);
+    assert.deepEqual(Buffer.from(values.get('pair_key') as Uint8Array), PAIR_KEY);
+    assert.ok(!io.outLines.join('\n').includes(PASSWORD));
+    // An initiator gets no credentials; a compat-mode board no key.
+    const initiator = join(dir, 'initiator.bin');
+    assert.equal(await runNvsImageCommand(['--role', 'initiator', '--security', 'espressif-5.4', '--out', initiator], capture(), {}), 0);
+    const iv = new Map(readNvsPartition(readFileSync(initiator)).values.map((v) => [v.key, v.value]));
+    assert.deepEqual([...iv.keys()].sort(), ['channel', 'mode', 'role']);
+    // Bad input is named before anything is written.
+    await assert.rejects(runNvsImageCommand(['--role', 'responder', '--out', join(dir, 'x')], capture(), env), /--ssid is required for a responder/);
+    await assert.rejects(runNvsImageCommand(['--role', 'initiator', '--out', join(dir, 'x')], capture(), {}), /ESPNOW_PAIR_KEY must hold 64 hex digits/);
+    await assert.rejects(runNvsImageCommand(['--role', 'initiator', '--size', '0x1234', '--out', join(dir, 'x')], capture(), env), /--size "0x1234" must be a multiple of 0x1000/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { ProvisionError } from '../../core/common/errors';
 import { NVS_PAGE_SIZE, nvsValueText, readNvsPartition, type NvsPartitionContents } from '../../core/nvs';
-import { BOARD_CONFIG_KEYS } from '../../core/provision/board-config';
+import { checkPassword } from '../../core/config/credentials';
+import { PAIR_KEY_PATTERN } from '../../core/config/pair-keys';
+import { SECURITY_MODES, type SecurityMode } from '../../core/config/settings';
+import { BOARD_CONFIG_KEYS, boardConfigPartition } from '../../core/provision/board-config';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 
 export const NVS_DUMP_USAGE = `espnow-prov nvs-dump FILE [--json]
@@ -47,4 +50,42 @@ function describe(file: string, size: number, c: NvsPartitionContents): string[]
   }
   for (const s of c.skipped) lines.push(`skipped: page ${s.page} entry ${s.index}: ${s.reason}`);
   return lines;
+}
+
+export const NVS_IMAGE_USAGE = `espnow-prov nvs-image --role responder|initiator [--ssid S] [--channel N]
+    [--security secure|espressif-4.4|espressif-5.3|espressif-5.4] [--size BYTES] --out FILE
+  Writes one board's configuration partition (NVS namespace espnow_prov: role, mode, channel, and by role the
+  Wi-Fi credentials and the pair key) for rigs that flash with their own tools, e.g.
+  esptool write_flash 0x9000 FILE. Secrets come from ESPNOW_WIFI_PASSWORD and ESPNOW_PAIR_KEY, never from
+  arguments. --size is the nvs partition's size (default 0x6000, ESP-IDF's default table). FILE is 0600.`;
+
+/** `espnow-prov nvs-image`: a board's NVS configuration partition, as Provision Pair writes it. */
+export async function runNvsImageCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { opts, positional } = parseArgs(args, [], ['role', 'ssid', 'channel', 'security', 'size', 'out']);
+  if (positional.length) throw new CliUsageError(`Unexpected argument "${positional[0]}".`);
+  const one = (name: string) => opts.get(name)?.at(-1);
+  const role = one('role');
+  if (role !== 'responder' && role !== 'initiator') throw new CliUsageError('--role must be responder or initiator.');
+  const security = (one('security') ?? 'secure') as SecurityMode;
+  if (!SECURITY_MODES.includes(security)) throw new CliUsageError(`--security "${security}" is not one of ${SECURITY_MODES.join(', ')}.`);
+  const out = one('out');
+  if (!out) throw new CliUsageError('--out FILE is required.');
+  const channelText = one('channel') ?? '0';
+  const channel = Number(channelText);
+  if (!/^\d+$/.test(channelText) || channel > 13) throw new CliUsageError(`--channel "${channelText}" must be a whole number from 0 to 13.`);
+  const sizeText = one('size') ?? '0x6000';
+  const size = /^0x[0-9a-f]+$/i.test(sizeText) ? parseInt(sizeText, 16) : /^\d+$/.test(sizeText) ? Number(sizeText) : NaN;
+  if (!Number.isSafeInteger(size) || size % NVS_PAGE_SIZE !== 0 || size < 3 * NVS_PAGE_SIZE) throw new CliUsageError(`--size "${sizeText}" must be a multiple of 0x1000, at least 0x3000 (the nvs partition's size in the partition table).`);
+  const ssid = one('ssid') ?? '';
+  if (role === 'responder' && !ssid) throw new CliUsageError('--ssid is required for a responder: the network it hands out.');
+  const password = role === 'responder' ? checkPassword(env.ESPNOW_WIFI_PASSWORD ?? '', 'ESPNOW_WIFI_PASSWORD') : '';
+  const pairKey = env.ESPNOW_PAIR_KEY ?? '';
+  if (security === 'secure' && !PAIR_KEY_PATTERN.test(pairKey)) {
+    throw new ProvisionError('config', `ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode (it ${pairKey ? `has ${pairKey.length} characters` : 'is not set'}).`, undefined, 'Use the fleet\'s key: every board of a fleet needs the same one.');
+  }
+  const image = boardConfigPartition({ role, security, channel, ...(role === 'responder' ? { ssid, password } : {}), ...(security === 'secure' ? { pairKey } : {}) }, size);
+  await writeFile(out, image, { mode: 0o600 });
+  await chmod(out, 0o600);
+  io.out(`${out}: ${role} configuration, ${size} bytes (flash it at the nvs partition's offset, 0x9000 in ESP-IDF's default table)`);
+  return 0;
 }
