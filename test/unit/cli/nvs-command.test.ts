@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../../extension/src/cli/cli-io';
 import { main } from '../../../extension/src/cli/main';
-import { writeNvsPartition } from '../../../extension/src/core/nvs';
+import { runNvsImageCommand } from '../../../extension/src/cli/commands/nvs';
+import { readNvsPartition, writeNvsPartition } from '../../../extension/src/core/nvs';
 import { NVS_FIXTURES } from '../../support/nvs/reference-fixture';
 
 function capture(): CliIo & { outLines: string[]; errLines: string[] } {
@@ -77,7 +78,7 @@ test("nvs-dump reads Espressif's reference partition; bad input is a usage or co
 
   const usage = capture();
   assert.equal(await main(['nvs-dump'], usage), 2);
-  assert.match(usage.errLines.join('\n'), /Name one NVS partition image file\.[\s\S]*Usage: espnow-prov nvs-dump FILE/);
+  assert.match(usage.errLines.join('\n'), /Name one NVS partition image file \(or --lab-board N\)\.[\s\S]*Usage: espnow-prov nvs-dump FILE/);
   const missing = capture();
   assert.equal(await main(['nvs-dump', '/nonexistent/nvs.bin'], missing), 2);
   assert.match(missing.errLines[0], /espnow-prov nvs-dump: Cannot read \/nonexistent\/nvs\.bin: ENOENT/);
@@ -87,9 +88,6 @@ test("nvs-dump reads Espressif's reference partition; bad input is a usage or co
 });
 
 test('nvs-image writes the partition Provision Pair would (secrets from the environment, file 0600); nvs-dump reads it back masked', async () => {
-  const { runNvsImageCommand } = await import('../../../extension/src/cli/commands/nvs');
-  const { readNvsPartition } = await import('../../../extension/src/core/nvs');
-  const { readFileSync, statSync } = await import('node:fs');
   const dir = mkdtempSync(join(tmpdir(), 'nvs-image-'));
   try {
     const out = join(dir, 'responder.bin');

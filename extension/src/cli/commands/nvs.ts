@@ -1,4 +1,8 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findNvsPartition, parsePartitionTable, PARTITION_TABLE_OFFSET, PartitionTableError } from '../../core/build/image/partition-table-reader';
+import { LabClient } from '../../lab/lab-client';
 import { ProvisionError } from '../../core/common/errors';
 import { NVS_PAGE_SIZE, nvsValueText, readNvsPartition, type NvsPartitionContents } from '../../core/nvs';
 import { checkPassword } from '../../core/config/credentials';
@@ -8,27 +12,55 @@ import { BOARD_CONFIG_KEYS, boardConfigPartition } from '../../core/provision/bo
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 
 export const NVS_DUMP_USAGE = `espnow-prov nvs-dump FILE [--json]
+       espnow-prov nvs-dump --lab-board N [--state-dir DIR] [--json]
   Prints an NVS partition image (ESP-IDF format) the way ESP-IDF reads it: namespaces, keys, types and
-  values, and the entries it would skip. Passwords and pair keys are masked; blobs show their size only.`;
+  values, and the entries it would skip. Passwords and pair keys are masked; blobs show their size only.
+  --lab-board reads board N of the running virtual lab (its flash, through the lab's control socket): the
+  configuration that board boots with.`;
 
 /** Keys whose values are secrets: the firmware's password and pair key. */
 const SECRET_KEYS: ReadonlySet<string> = new Set([BOARD_CONFIG_KEYS.password, BOARD_CONFIG_KEYS.pairKey]);
 
 /** `espnow-prov nvs-dump FILE`: a partition's contents with secrets masked. */
 export async function runNvsDumpCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { flags, positional } = parseArgs(args, ['json'], []);
-  if (positional.length !== 1) throw new CliUsageError('Name one NVS partition image file.');
-  const file = positional[0];
+  const { opts, flags, positional } = parseArgs(args, ['json'], ['lab-board', 'state-dir']);
+  const labBoard = opts.get('lab-board')?.at(-1);
+  let file: string;
   let image: Buffer;
-  try {
-    image = await readFile(file);
-  } catch (e) {
-    throw new ProvisionError('config', `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, undefined, undefined, { cause: e });
+  if (labBoard !== undefined) {
+    if (positional.length) throw new CliUsageError('Name a file or --lab-board, not both.');
+    if (!/^\d+$/.test(labBoard)) throw new CliUsageError(`--lab-board "${labBoard}" must be a board number (espnow-prov lab lists them).`);
+    const stateDir = resolve(opts.get('state-dir')?.at(-1) ?? join(homedir(), '.espnow-prov', 'lab'));
+    ({ file, image } = await readLabBoardNvs(stateDir, Number(labBoard)));
+  } else {
+    if (positional.length !== 1) throw new CliUsageError('Name one NVS partition image file (or --lab-board N).');
+    file = positional[0]!;
+    try {
+      image = await readFile(file);
+    } catch (e) {
+      throw new ProvisionError('config', `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`, undefined, undefined, { cause: e });
+    }
   }
   const contents = readNvsPartition(image);
   if (flags.has('json')) io.out(JSON.stringify(asJson(contents), null, 2));
   else for (const line of describe(file, image.length, contents)) io.out(line);
   return 0;
+}
+
+/** A running lab board's NVS partition, found through the partition table in its own flash. */
+async function readLabBoardNvs(stateDir: string, index: number): Promise<{ file: string; image: Buffer }> {
+  const lab = await LabClient.connectToStateDir(stateDir);
+  try {
+    const table = parsePartitionTable(await lab.readFlash(index, PARTITION_TABLE_OFFSET, 0xc00));
+    const nvs = findNvsPartition(table);
+    if (!nvs) throw new ProvisionError('config', `Lab board ${index} has no NVS partition in its partition table.`, undefined, 'Flash it with Provision Pair first.');
+    return { file: `lab board ${index} (nvs at 0x${nvs.offset.toString(16)})`, image: Buffer.from(await lab.readFlash(index, nvs.offset, nvs.size)) };
+  } catch (e) {
+    if (e instanceof PartitionTableError) throw new ProvisionError('config', `Lab board ${index} has no readable partition table (${e.message}): nothing flashed yet?`, undefined, 'Flash it with Provision Pair first.', { cause: e });
+    throw e;
+  } finally {
+    lab.dispose();
+  }
 }
 
 function asJson(c: NvsPartitionContents) {
