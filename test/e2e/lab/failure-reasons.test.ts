@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliMonitors } from '../../../extension/src/cli/workflow-output';
@@ -27,6 +27,28 @@ interface Scenario {
   readonly before?: (lab: Lab) => Promise<void>;
   /** Change the config a board's image is built with. */
   readonly buildConfig?: (role: string, config: Parameters<ProvisionDeps['build']>[1]) => Parameters<ProvisionDeps['build']>[1];
+  /** Another WebAssembly firmware for every board. */
+  readonly wasm?: Uint8Array;
+}
+
+/**
+ * The smallest firmware that links with the lab and crashes: the exports the lab wants, an io buffer of 4096
+ * bytes at 0, and every entry point `unreachable`, a trap as a real firmware's crash is.
+ */
+function crashingFirmware(): Uint8Array {
+  const leb = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...leb(n >> 7)]);
+  const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+  const name = (n: string) => [n.length, ...Buffer.from(n)];
+  const traps = ['epv_boot', 'epv_on_timer', 'epv_on_frame', 'epv_on_send_done', 'epv_on_wifi_connected', 'epv_on_wifi_disconnected', 'epv_on_got_ip', 'epv_power_off'];
+  const exports = [[...name('memory'), 0x02, 0], [...name('epv_io_capacity'), 0, 0], [...name('epv_io_buffer'), 0, 1], ...traps.map((t) => [...name(t), 0, 2])];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 0, 1, 0x7f]), // one type: () -> i32
+    ...section(3, [3, 0, 0, 0]), // three functions of it
+    ...section(5, [1, 0, 1]), // one page of memory
+    ...section(7, [exports.length, ...exports.flat()]),
+    ...section(10, [3, 5, 0, 0x41, 0x80, 0x20, 0x0b, 4, 0, 0x41, 0, 0x0b, 3, 0, 0x00, 0x0b]), // 4096; 0; unreachable
+  ]);
 }
 
 /** A responder and an initiator on lab boards, provisioned by the real workflow over RFC2217. */
@@ -37,7 +59,9 @@ async function provision(s: Scenario) {
   const arbiter = new PortArbiter();
   const lines: string[] = [];
   const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
-  const builder = new VirtualFirmwareBuilder({ wasmPath: WASM_FIRMWARE, cacheRoot: join(dir, 'cache') });
+  const wasmPath = s.wasm ? join(dir, 'firmware.wasm') : WASM_FIRMWARE;
+  if (s.wasm) writeFileSync(wasmPath, s.wasm);
+  const builder = new VirtualFirmwareBuilder({ wasmPath, cacheRoot: join(dir, 'cache') });
   const [r, i] = lab.boardList;
   const workflow = new ProvisionWorkflow(
     { boards: [{ path: r!.url, name: 'responder', role: 'responder', target: 'esp32s3' }, { path: i!.url, name: 'initiator', role: 'initiator', target: 'esp32c3' }], ssid: 'net', password: PASSWORD, channel: 6, security: 'secure', pairKey: KEY, followTimeoutMs: 60_000, ...s.request },
@@ -88,4 +112,12 @@ test('wifi_reason_<n>: the network the responder hands out is not on the air (ex
   assert.equal(reasonOf('initiator'), 'wifi_reason_201', log);
   assert.match(result.reasons.join('\n'), /initiator: no AP found \(SSID wrong or out of range\)/);
   assert.equal(exitCodeOfOutcomes(result.boards), 13);
+});
+
+test('panic: a firmware that crashes at boot ends the run at once, naming the board (exit 15)', { timeout: 60_000 }, async () => {
+  const { result, log, reasonOf } = await provision({ wasm: crashingFirmware() });
+  assert.match(log, /Guru Meditation Error/);
+  assert.equal(reasonOf('responder'), 'panic', result.reasons.join('\n'));
+  assert.match(result.reasons.join('\n'), /^responder: the firmware crashed \(Guru Meditation Error/);
+  assert.equal(exitCodeOfOutcomes(result.boards), 15);
 });
