@@ -1,4 +1,5 @@
 import { ProvisionError } from '../common/errors';
+import { PAIR_KEY_PATTERN } from '../config/pair-keys';
 import type { SecurityMode } from '../config/settings';
 
 export type FirmwareRole = 'responder' | 'initiator';
@@ -34,7 +35,7 @@ const MODE_SYMBOL: Record<SecurityMode, string> = {
  * Kconfig cannot hold (line breaks, NUL) are refused with the field named, never silently mangled.
  */
 export function renderSdkconfig(c: FirmwareConfig): string {
-  if (c.pairKey !== '' && !/^[0-9a-fA-F]{64}$/.test(c.pairKey)) throw new ProvisionError('config', 'The pair key must be 64 hex digits (32 bytes).', undefined, 'Generate one with: openssl rand -hex 32');
+  if (c.pairKey !== '' && !PAIR_KEY_PATTERN.test(c.pairKey)) throw new ProvisionError('config', 'The pair key must be 64 hex digits (32 bytes).', undefined, 'Generate one with: openssl rand -hex 32');
   const lines = [
     `CONFIG_ESPNOW_ROLE_${c.role.toUpperCase()}=y`,
     `CONFIG_ESPNOW_MODE_${MODE_SYMBOL[c.security]}=y`,

@@ -1,4 +1,5 @@
 import { ProvisionError } from '../common/errors';
+import { PAIR_KEY_PATTERN } from '../config/pair-keys';
 import type { SecurityMode } from '../config/settings';
 import type { FirmwareRole } from '../build/sdkconfig';
 import { writeNvsPartition, type NvsEntry } from '../nvs';
@@ -63,7 +64,7 @@ export function boardConfigEntries(c: BoardConfig): NvsEntry[] {
     if (c.allowedInitiators?.length) out.push({ namespace: ns, key: k.allow, type: 'string', value: c.allowedInitiators.join(',') });
   }
   if (c.security === 'secure') {
-    if (!c.pairKey || !/^[0-9a-fA-F]{64}$/.test(c.pairKey)) throw new ProvisionError('config', 'Secure mode needs a pair key of 64 hex digits.');
+    if (!c.pairKey || !PAIR_KEY_PATTERN.test(c.pairKey)) throw new ProvisionError('config', 'Secure mode needs a pair key of 64 hex digits.');
     out.push({ namespace: ns, key: k.pairKey, type: 'blob', value: Buffer.from(c.pairKey, 'hex') });
   }
   if (c.productId !== undefined) out.push({ namespace: ns, key: k.productId, type: 'string', value: c.productId });
