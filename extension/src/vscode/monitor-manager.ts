@@ -9,7 +9,7 @@ import { MonitorSession } from '../core/monitor/monitor-session';
 import { backtraceDecoderFor } from '../core/monitor/panic-decoder';
 import type { Redactor } from '../core/monitor/redactor';
 import type { PortArbiter } from '../core/serial/port-arbiter';
-import type { SerialLink } from '../core/serial/serial-link';
+import type { SerialLinkFactory } from '../core/serial/serial-link';
 import { boardLabel } from './board-tree';
 import { MonitorTerminal } from './monitor-terminal';
 
@@ -24,7 +24,7 @@ export class MonitorManager implements vscode.Disposable {
     private readonly registry: BoardRegistry,
     private readonly arbiter: PortArbiter,
     private readonly redactor: Redactor,
-    private readonly openLink: (path: string) => SerialLink,
+    private readonly openLink: SerialLinkFactory,
     private readonly baudRate: () => number,
     private readonly onError: (e: unknown) => void,
   ) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BoardDiscovery } from '../../../extension/src/core/boards/board-discovery';
 import { BoardRegistry } from '../../../extension/src/core/boards/board-registry';
-import { MemoryKeyValueStore } from '../../../extension/src/core/boards/key-value-store';
+import { MemoryKeyValueStore } from '../../support/memory-key-value-store';
 import { RoleStore } from '../../../extension/src/core/boards/role-store';
 import { flashBoards } from '../../../extension/src/core/flash/flash-boards';
 import { readFlashPlan } from '../../../extension/src/core/flash/flash-plan';

@@ -43,25 +43,6 @@ export class DisposableStore implements Disposable {
   }
 }
 
-/** Holds at most one value; setting a new one disposes the previous (e.g. "the current port of a board"). */
-export class MutableDisposable<T extends Disposable> implements Disposable {
-  private current: T | undefined;
-
-  get value(): T | undefined {
-    return this.current;
-  }
-
-  set value(v: T | undefined) {
-    if (v === this.current) return;
-    this.current?.dispose();
-    this.current = v;
-  }
-
-  dispose(): void {
-    this.value = undefined;
-  }
-}
-
 export function toDisposable(fn: () => void): Disposable {
   let done = false;
   return {

@@ -2,7 +2,7 @@ import type { ChipInfo } from '../boards/board';
 import { ProvisionError, isProvisionError } from '../common/errors';
 import { openSerialLink } from '../serial/link-factory';
 import { PortArbiter } from '../serial/port-arbiter';
-import type { SerialLink } from '../serial/serial-link';
+import type { SerialLink, SerialLinkFactory } from '../serial/serial-link';
 import { DEFAULT_FLASH_BAUD } from './baud-fallback';
 import type { BoardLoader, ConnectLoader, LoaderChipDetails } from './board-loader';
 import { connectEsptool } from './esptool-loader';
@@ -31,7 +31,7 @@ export interface FlashOptions {
   readonly log?: (line: string) => void;
   /** Shared with the monitors, so flashing borrows their ports; a private one when omitted. */
   readonly arbiter?: PortArbiter;
-  readonly openLink?: (path: string) => SerialLink;
+  readonly openLink?: SerialLinkFactory;
   readonly connect?: ConnectLoader;
   readonly now?: () => number;
 }

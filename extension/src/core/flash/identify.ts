@@ -2,7 +2,7 @@ import type { ChipInfo } from '../boards/board';
 import { ProvisionError, isProvisionError } from '../common/errors';
 import { openSerialLink } from '../serial/link-factory';
 import { PortArbiter } from '../serial/port-arbiter';
-import type { SerialLink } from '../serial/serial-link';
+import type { SerialLink, SerialLinkFactory } from '../serial/serial-link';
 import { ROM_BAUD } from './baud-fallback';
 import type { BoardLoader, ConnectLoader } from './board-loader';
 import { connectEsptool } from './esptool-loader';
@@ -30,7 +30,7 @@ export interface IdentifyOptions {
   readonly romBaud?: number;
   /** Shared with the monitors, so identification borrows their ports and hands them back. */
   readonly arbiter?: PortArbiter;
-  readonly openLink?: (path: string) => SerialLink;
+  readonly openLink?: SerialLinkFactory;
   readonly connect?: ConnectLoader;
   readonly log?: (line: string) => void;
   readonly signal?: AbortSignal;

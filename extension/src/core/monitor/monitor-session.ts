@@ -2,7 +2,7 @@ import { DisposableStore, type Disposable } from '../common/disposable';
 import { Emitter } from '../common/emitter';
 import { ProvisionError } from '../common/errors';
 import type { PortArbiter, PortLease } from '../serial/port-arbiter';
-import type { SerialLink } from '../serial/serial-link';
+import type { SerialLink, SerialLinkFactory } from '../serial/serial-link';
 import type { BacktraceFrame } from './log-line-parser';
 import { MonitorPipeline, type MonitorPipelineOptions } from './monitor-pipeline';
 
@@ -11,7 +11,7 @@ export type MonitorConnection = 'connecting' | 'open' | 'lent' | 'waiting-for-bo
 export interface MonitorSessionOptions {
   readonly path: string;
   readonly baudRate: number;
-  readonly openLink: (path: string) => SerialLink;
+  readonly openLink: SerialLinkFactory;
   readonly arbiter: PortArbiter;
   readonly pipeline?: MonitorPipelineOptions;
   /** Between reopen attempts after the board vanished (unplug, native USB re-enumeration). */

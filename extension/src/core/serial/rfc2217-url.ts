@@ -15,6 +15,7 @@ const KNOWN_OPTIONS = new Set(['ign_set_control', 'poll_modem', 'timeout', 'logg
 
 const URL_PATTERN = /^rfc2217:\/\/(\[[0-9a-fA-F:.]+\]|[^:/?#\s[\]]+):([0-9]+)\/?(?:\?(.*))?$/;
 
+/** Whether a port path names an RFC2217 URL (valid or not: parseRfc2217Url says what is wrong with it). */
 export function isRfc2217Url(path: string): boolean {
   return /^rfc2217:\/\//i.test(path.trim());
 }
@@ -27,7 +28,7 @@ export function parseRfc2217Url(raw: string): Rfc2217Address {
   const text = raw.trim();
   const bad = (what: string): ProvisionError =>
     new ProvisionError('config', `"${raw}" is not a valid RFC2217 URL: ${what}.`, undefined, 'Use rfc2217://host:port, e.g. rfc2217://192.168.1.20:4000.');
-  if (!/^rfc2217:\/\//i.test(text)) throw bad('it must start with rfc2217://');
+  if (!isRfc2217Url(text)) throw bad('it must start with rfc2217://');
   const m = URL_PATTERN.exec('rfc2217://' + text.slice('rfc2217://'.length));
   if (!m) {
     if (!/:[0-9]+(\/|\?|$)/.test(text.slice('rfc2217://'.length))) throw bad('the port number is missing');

@@ -4,7 +4,7 @@ import { BoardDiscovery } from '../../../../extension/src/core/boards/board-disc
 import { BoardRegistry } from '../../../../extension/src/core/boards/board-registry';
 import { identityOf } from '../../../../extension/src/core/boards/board';
 import type { DetectedPort } from '../../../../extension/src/core/boards/detected-port';
-import { MemoryKeyValueStore } from '../../../../extension/src/core/boards/key-value-store';
+import { MemoryKeyValueStore } from '../../../support/memory-key-value-store';
 import { RoleStore } from '../../../../extension/src/core/boards/role-store';
 import { selectBoards } from '../../../../extension/src/core/provision/pair-selection';
 

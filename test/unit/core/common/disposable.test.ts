@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DisposableStore, MutableDisposable, toDisposable } from '../../../../extension/src/core/common/disposable';
+import { DisposableStore, toDisposable } from '../../../../extension/src/core/common/disposable';
 import { Emitter } from '../../../../extension/src/core/common/emitter';
 
 test('DisposableStore disposes in reverse order, once', () => {
@@ -19,16 +19,6 @@ test('DisposableStore disposes at once what is added after disposal', () => {
   let disposed = false;
   store.add(toDisposable(() => (disposed = true)));
   assert.equal(disposed, true);
-});
-
-test('MutableDisposable disposes the previous value when replaced', () => {
-  const log: string[] = [];
-  const holder = new MutableDisposable();
-  holder.value = toDisposable(() => log.push('first'));
-  holder.value = toDisposable(() => log.push('second'));
-  assert.deepEqual(log, ['first']);
-  holder.dispose();
-  assert.deepEqual(log, ['first', 'second']);
 });
 
 test('Emitter delivers to a snapshot and unsubscribes', () => {
