@@ -1,4 +1,5 @@
 import { ProvisionError } from '../core/common/errors';
+import { formatMac } from './air/mac';
 import type { ChipKind } from './chip/chip-program';
 
 /** The chips the lab emulates, with the names people know them by. */
@@ -20,21 +21,5 @@ export function parseChipKind(s: string, where: string): ChipKind {
  * three bytes, so board 1 is always 24:0a:c4:00:00:01 and a restarted lab gets the same identities.
  */
 export function macForIndex(index: number): string {
-  const b = [0x24, 0x0a, 0xc4, (index >> 16) & 0xff, (index >> 8) & 0xff, index & 0xff];
-  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
-}
-
-/** `aa:bb:cc:dd:ee:ff` (any case, `-` also accepted) to 6 bytes; a 'config' error naming the value otherwise. */
-export function parseMac(text: string, where: string): Uint8Array {
-  const parts = text.trim().split(/[:-]/);
-  if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{2}$/.test(p))) {
-    throw new ProvisionError('config', `"${text}" in ${where} is not a MAC address.`, undefined, 'Use six hex bytes, e.g. 24:0a:c4:00:00:01.');
-  }
-  const bytes = Uint8Array.from(parts.map((p) => parseInt(p, 16)));
-  if (bytes[0] & 1) throw new ProvisionError('config', `"${text}" in ${where} is a multicast MAC; a board's MAC is unicast.`);
-  return bytes;
-}
-
-export function formatMac(mac: Uint8Array): string {
-  return [...mac].map((x) => x.toString(16).padStart(2, '0')).join(':');
+  return formatMac(Uint8Array.of(0x24, 0x0a, 0xc4, (index >> 16) & 0xff, (index >> 8) & 0xff, index & 0xff));
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { ProvisionError } from '../core/common/errors';
 import type { ChipKind } from './chip/chip-program';
 import type { ResetWiring } from './board/reset-circuit';
-import { parseChipKind, parseMac } from './board-identity';
+import { parseMac } from './air/mac';
+import { parseChipKind } from './board-identity';
 
 /** One board as lab.json records it. */
 export interface SavedBoard {

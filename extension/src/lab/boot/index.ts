@@ -3,7 +3,7 @@ import { PROJECT_NAME } from '../../core/build/image/virtual-build-writer';
 import type { AccessPoint } from '../air/access-point';
 import type { Air } from '../air/air';
 import { FirmwareRadio } from '../air/firmware-radio';
-import { macToString } from '../air/mac';
+import { formatMac } from '../air/mac';
 import type { WifiTimings } from '../air/wifi-station';
 import type { ChipContext, ChipProgram } from '../chip/chip-program';
 import { storeCredentialsInNvs } from '../wasm/nvs-store';
@@ -139,7 +139,7 @@ class FlashBoot implements ChipProgram {
       if (wasm === 'truncated' || config === 'truncated') throw new FirmwareStartError('the app image is truncated inside its firmware blobs');
       const baud = sdkconfigNumber(Buffer.from(config).toString('utf8'), 'CONFIG_ESP_CONSOLE_UART_BAUDRATE');
       if (baud && baud !== BOOT_BAUD) this.ctx.setUartBaud(baud);
-      const mac = macToString(this.ctx.mac);
+      const mac = formatMac(this.ctx.mac);
       this.firmware = new WasmFirmware({
         module: compileFirmware(wasm),
         config,

@@ -1,7 +1,7 @@
 import { createHash, randomFillSync } from 'node:crypto';
 import type { Disposable } from '../../core/common/disposable';
 import type { FirmwareRadio, FirmwareRadioEvents } from '../air/firmware-radio';
-import { macBytesOf, macToString, parseLinkMac } from '../air/mac';
+import { macBytesOf, formatMac, parseLinkMac } from '../air/mac';
 import { wasmCryptoImports } from './wasm-crypto';
 
 /** The exports of firmware/wasm/wasm_main.c. */
@@ -153,12 +153,12 @@ export class WasmFirmware implements Disposable {
     const text = (ptr: number, len: number) => Buffer.from(bytes(ptr, len)).toString('utf8');
     return {
       log: (level, tag, tagLen, msg, msgLen) => this.print(`${String.fromCharCode(level)} (${this.uptime()}) ${text(tag, tagLen)}: ${text(msg, msgLen)}`),
-      espnow_add_peer: (mac) => this.radio?.addPeer(macToString(bytes(mac, MAC_LEN))) ?? ESP_ERR_ESPNOW_NOT_INIT,
-      espnow_del_peer: (mac) => this.radio?.deletePeer(macToString(bytes(mac, MAC_LEN))) ?? ESP_ERR_ESPNOW_NOT_INIT,
+      espnow_add_peer: (mac) => this.radio?.addPeer(formatMac(bytes(mac, MAC_LEN))) ?? ESP_ERR_ESPNOW_NOT_INIT,
+      espnow_del_peer: (mac) => this.radio?.deletePeer(formatMac(bytes(mac, MAC_LEN))) ?? ESP_ERR_ESPNOW_NOT_INIT,
       espnow_send: (dest, frame, len) => {
         const destMac = bytes(dest, MAC_LEN);
         if (!this.radio) return ESP_ERR_ESPNOW_NOT_INIT;
-        return this.radio.send(macToString(destMac), bytes(frame, len), (ok) =>
+        return this.radio.send(formatMac(destMac), bytes(frame, len), (ok) =>
           this.deliver(() => {
             this.io(MAC_LEN).set(destMac);
             this.exports.epv_on_send_done(ok ? 1 : 0);
