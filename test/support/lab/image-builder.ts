@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appDescriptor } from '../../../extension/src/core/build/image/esp-image-writer';
+import { partitionTable } from '../../../extension/src/core/build/image/partition-table-writer';
 import { encodeVirtualBlob } from '../../../extension/src/core/build/image/virtual-app-blobs';
 
 /**
@@ -71,45 +72,6 @@ export function configSegment(text: string): Uint8Array {
   return new Uint8Array(Buffer.concat([all, Buffer.alloc((4 - (all.length % 4)) % 4)]));
 }
 
-export interface PartitionSpec {
-  readonly label: string;
-  readonly type: number;
-  readonly subtype: number;
-  readonly offset: number;
-  readonly size: number;
-}
-
-/** The default "single factory app" table of ESP-IDF. */
-export const SINGLE_APP: readonly PartitionSpec[] = [
-  { label: 'nvs', type: 1, subtype: 2, offset: 0x9000, size: 0x6000 },
-  { label: 'phy_init', type: 1, subtype: 1, offset: 0xf000, size: 0x1000 },
-  { label: 'factory', type: 0, subtype: 0, offset: 0x10000, size: 0x100000 },
-];
-
-/** A partition table image (0xC00 bytes, 0xFF filled) with the MD5 entry. */
-export function partitionTable(entries: readonly PartitionSpec[], md5 = true): Uint8Array {
-  const rows: Buffer[] = entries.map((e) => {
-    const r = Buffer.alloc(32);
-    r.writeUInt16LE(0x50aa, 0);
-    r[2] = e.type;
-    r[3] = e.subtype;
-    r.writeUInt32LE(e.offset, 4);
-    r.writeUInt32LE(e.size, 8);
-    r.write(e.label, 12, 16, 'utf8');
-    return r;
-  });
-  const body = Buffer.concat(rows);
-  const out = Buffer.alloc(0xc00, 0xff);
-  body.copy(out, 0);
-  if (md5) {
-    const m = Buffer.alloc(32, 0xff);
-    m.writeUInt16LE(0xebeb, 0);
-    createHash('md5').update(body).digest().copy(m, 16);
-    m.copy(out, body.length);
-  }
-  return new Uint8Array(out);
-}
-
 /** Chip facts the builder needs: image chip id, bootloader offset, a plausible bootloader load map. */
 export const CHIPS = {
   esp32: { chipId: 0, bootloaderOffset: 0x1000, bl: [0x3fff0030, 0x40078000, 0x40080400], drom: 0x3f400020, irom: 0x400d0020, dram: 0x3ffb0000 },
@@ -145,7 +107,7 @@ export function writeFirmware(
   flash: { write(offset: number, data: Uint8Array): void },
   chip: ChipName,
   app: Uint8Array,
-  table: Uint8Array = partitionTable(SINGLE_APP),
+  table: Uint8Array = partitionTable(),
 ): void {
   flash.write(CHIPS[chip].bootloaderOffset, bootloaderImage(chip));
   flash.write(0x8000, table);

@@ -1,6 +1,6 @@
 import { DisposableStore, type Disposable } from '../../core/common/disposable';
 import { Emitter } from '../../core/common/emitter';
-import type { BoardFaults, ChipContext, ChipKind, ChipProgram, FlashStore } from '../chip/chip-program';
+import { BOOT_BAUD, type BoardFaults, type ChipContext, type ChipKind, type ChipProgram, type FlashStore } from '../chip/chip-program';
 import type { ComPortModel, FrameFormat } from '../rfc2217/com-port';
 import { Rfc2217Server } from '../rfc2217/rfc2217-server';
 import { garble } from './baud-garble';
@@ -43,9 +43,6 @@ const USB_CDC_EQUIVALENT_BAUD = 10_000_000;
 
 /** The chip resets digitally on USB Serial/JTAG; there is no RC network on EN to wait for. */
 const USB_RESET_DELAY_MS = 1;
-
-/** The console baud of the ROM boot messages (40 MHz crystal) and of the app's default console. */
-const BOOT_BAUD = 115200;
 
 export const NO_FAULTS: Readonly<BoardFaults> = { silentBootloader: false, bitErrorRate: 0, dropAfterBytes: 0, heldInReset: false, corruptFlashWrites: false };
 

@@ -5,7 +5,7 @@ import type { Air } from '../air/air';
 import { FirmwareRadio } from '../air/firmware-radio';
 import { formatMac } from '../air/mac';
 import type { WifiTimings } from '../air/wifi-station';
-import type { ChipContext, ChipProgram } from '../chip/chip-program';
+import { BOOT_BAUD, type ChipContext, type ChipProgram } from '../chip/chip-program';
 import { storeCredentialsInNvs } from '../wasm/nvs-store';
 import { compileFirmware, FirmwareStartError, WasmFirmware } from '../wasm/wasm-firmware';
 import { sdkconfigNumber } from './app-desc';
@@ -15,9 +15,6 @@ import { romProfileOf, type ResetCause, type RomProfile } from './rom-profile';
 /** The tag and words of the console line that says a virtual board's firmware could not start (the monitor reads it). */
 export const LAB_LOG_TAG = 'lab';
 export const FIRMWARE_NOT_STARTED = 'the virtual board could not start its firmware';
-
-/** The ROM prints its boot messages at 115200 baud (40 MHz crystal), as does ESP-IDF's default console. */
-export const BOOT_BAUD = 115200;
 
 /**
  * What a boot from flash needs from the lab beyond the chip context. The lab's `LabEnvironment` fits as

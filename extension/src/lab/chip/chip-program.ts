@@ -16,6 +16,9 @@ export interface FlashStore extends Disposable {
   readonly stats: { dataBlocksWritten: number; bytesWritten: number; erases: number };
 }
 
+/** The UART rate after a reset: the ROM prints its boot messages at 115200 baud (40 MHz crystal), as does ESP-IDF's default console. */
+export const BOOT_BAUD = 115200;
+
 /** Faults a test can switch on for one board. */
 export interface BoardFaults {
   /** The ROM bootloader reads but never answers. */

@@ -2,7 +2,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Air } from '../../../../extension/src/lab/air/air';
 import { bootFromFlash } from '../../../../extension/src/lab/boot/index';
-import { appImage, CHIPS, partitionTable, SINGLE_APP, writeFirmware } from '../../../support/lab/image-builder';
+import { appImage, CHIPS, writeFirmware } from '../../../support/lab/image-builder';
+import { partitionTable, SINGLE_FACTORY } from '../../../../extension/src/core/build/image/partition-table-writer';
 import { FakeChip } from '../../../support/lab/fake-chip';
 import { assertNothingLeft, sleep } from '../../../support/lab/resources';
 
@@ -95,7 +96,7 @@ test('corrupt app, corrupt table and corrupt bootloader each print what a real b
   b.dispose();
 
   const badTable = new FakeChip('esp32');
-  const table = partitionTable(SINGLE_APP);
+  const table = partitionTable(SINGLE_FACTORY);
   table[4] ^= 1;
   writeFirmware(badTable.flash, 'esp32', appImage('esp32', { projectName: 'blink' }), table);
   const c = bootFromFlash(badTable, deps);

@@ -4,7 +4,8 @@ import { ImageError, parseAppImage } from '../../../../extension/src/lab/boot/ap
 import { readAppDescription } from '../../../../extension/src/lab/boot/app-desc';
 import { findVirtualBlob } from '../../../../extension/src/core/build/image/virtual-app-blobs';
 import { parsePartitionTable, PartitionTableError, selectBootPartition } from '../../../../extension/src/core/build/image/partition-table-reader';
-import { appImage, buildImage, partitionTable, SINGLE_APP } from '../../../support/lab/image-builder';
+import { appImage, buildImage } from '../../../support/lab/image-builder';
+import { partitionTable, SINGLE_FACTORY } from '../../../../extension/src/core/build/image/partition-table-writer';
 
 const reader = (bytes: Uint8Array) => (o: number, n: number) => {
   const out = new Uint8Array(n).fill(0xff);
@@ -13,28 +14,28 @@ const reader = (bytes: Uint8Array) => (o: number, n: number) => {
 };
 
 test('partition table: entries, labels, MD5 verified, factory chosen', () => {
-  const parts = parsePartitionTable(partitionTable(SINGLE_APP));
+  const parts = parsePartitionTable(partitionTable(SINGLE_FACTORY));
   assert.deepEqual(parts.map((p) => [p.label, p.type, p.subtype, p.offset, p.size]), [
     ['nvs', 1, 2, 0x9000, 0x6000],
     ['phy_init', 1, 1, 0xf000, 0x1000],
     ['factory', 0, 0, 0x10000, 0x100000],
   ]);
   assert.equal(selectBootPartition(parts)?.partition.label, 'factory');
-  const noMd5 = parsePartitionTable(partitionTable(SINGLE_APP, false));
+  const noMd5 = parsePartitionTable(partitionTable(SINGLE_FACTORY, { md5: false }));
   assert.equal(noMd5.length, 3, 'a table without MD5 entry is accepted (CONFIG_PARTITION_TABLE_MD5=n)');
 });
 
 test('partition table: corrupt MD5, bad magic, erased, OTA-only', () => {
-  const t = partitionTable(SINGLE_APP);
+  const t = partitionTable(SINGLE_FACTORY);
   t[40] ^= 1; // inside the second entry: the MD5 no longer matches
   assert.throws(() => parsePartitionTable(t), (e: unknown) => e instanceof PartitionTableError && /Incorrect MD5/.test(e.message));
-  const bad = partitionTable(SINGLE_APP);
+  const bad = partitionTable(SINGLE_FACTORY);
   bad[32] = 0x12;
   assert.throws(() => parsePartitionTable(bad), /invalid magic number 0x5012/);
   assert.throws(() => parsePartitionTable(new Uint8Array(0xc00).fill(0xff)), /invalid magic number 0xffff/);
   const ota = parsePartitionTable(partitionTable([{ label: 'ota_0', type: 0, subtype: 0x10, offset: 0x20000, size: 0x100000 }]));
   assert.equal(selectBootPartition(ota)?.note, 'No factory image, trying OTA 0');
-  assert.equal(selectBootPartition(parsePartitionTable(partitionTable([SINGLE_APP[0]!]))), undefined);
+  assert.equal(selectBootPartition(parsePartitionTable(partitionTable([SINGLE_FACTORY[0]!]))), undefined);
 });
 
 test('app image: segments, checksum, SHA-256, app descriptor and config blob', () => {

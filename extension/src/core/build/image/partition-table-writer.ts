@@ -9,10 +9,11 @@ const TABLE_SIZE = 0xc00;
 const TYPES = { app: 0x00, data: 0x01 } as const;
 const SUBTYPES = { factory: 0x00, phy: 0x01, nvs: 0x02 } as const;
 
+/** A partition; type and subtype by name, or as the raw byte (OTA slots, custom types). */
 export interface PartitionEntry {
   readonly label: string;
-  readonly type: keyof typeof TYPES;
-  readonly subtype: keyof typeof SUBTYPES;
+  readonly type: keyof typeof TYPES | number;
+  readonly subtype: keyof typeof SUBTYPES | number;
   readonly offset: number;
   readonly size: number;
 }
@@ -24,13 +25,14 @@ export const SINGLE_FACTORY: readonly PartitionEntry[] = [
   { label: 'factory', type: 'app', subtype: 'factory', offset: 0x10000, size: 0x100000 },
 ];
 
-export function partitionTable(entries: readonly PartitionEntry[] = SINGLE_FACTORY): Buffer {
+/** The table's bytes; `md5: false` leaves out the MD5 entry, as gen_esp32part.py --disable-md5sum does. */
+export function partitionTable(entries: readonly PartitionEntry[] = SINGLE_FACTORY, options: { readonly md5?: boolean } = {}): Buffer {
   const rows = entries.map((e) => {
     const b = Buffer.alloc(32);
     b[0] = 0xaa;
     b[1] = 0x50;
-    b[2] = TYPES[e.type];
-    b[3] = SUBTYPES[e.subtype];
+    b[2] = typeof e.type === 'number' ? e.type : TYPES[e.type];
+    b[3] = typeof e.subtype === 'number' ? e.subtype : SUBTYPES[e.subtype];
     b.writeUInt32LE(e.offset, 4);
     b.writeUInt32LE(e.size, 8);
     b.write(e.label, 12, 16, 'latin1');
@@ -43,6 +45,6 @@ export function partitionTable(entries: readonly PartitionEntry[] = SINGLE_FACTO
   md5[1] = 0xeb;
   createHash('md5').update(body).digest().copy(md5, 16);
   const table = Buffer.alloc(TABLE_SIZE, 0xff);
-  Buffer.concat([body, md5]).copy(table);
+  Buffer.concat(options.md5 === false ? [body] : [body, md5]).copy(table);
   return table;
 }
