@@ -23,7 +23,7 @@ import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
 import { SecretRedactor } from './vscode/secret-redactor';
 import { readVscodeSettings } from './vscode/settings-reader';
-import type { EspNowApi } from './vscode/test-api';
+import type { EspNowApi } from './vscode/extension-api';
 
 /** Composition root: builds the services, views and commands. No logic lives here. */
 export function activate(context: vscode.ExtensionContext): EspNowApi {

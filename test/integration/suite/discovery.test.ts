@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { EspNowApi } from '../../../extension/src/vscode/test-api';
+import type { EspNowApi } from '../../../extension/src/vscode/extension-api';
 import { api, plugFakeSource, uniqueName, until, usbBoard } from './helpers';
 
 describe('Board discovery', () => {

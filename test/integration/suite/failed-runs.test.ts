@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Board } from '../../../extension/src/core/boards/board';
 import type { ProvisionResult } from '../../../extension/src/core/provision/provision-workflow';
-import type { EspNowApi } from '../../../extension/src/vscode/test-api';
+import type { EspNowApi } from '../../../extension/src/vscode/extension-api';
 import { api, plugFakeSource, uniqueName, until, usbBoard } from './helpers';
 
 /** Activities that draw a spinner or a percentage: work under way. */

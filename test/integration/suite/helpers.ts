@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { DetectedPort } from '../../../extension/src/core/boards/detected-port';
 import type { DiscoverySource } from '../../../extension/src/core/boards/discovery-source';
-import type { EspNowApi } from '../../../extension/src/vscode/test-api';
+import type { EspNowApi } from '../../../extension/src/vscode/extension-api';
 
 export const EXTENSION_ID = 'espnow-provision.espnow-provision';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { EspNowApi } from '../../../extension/src/vscode/test-api';
+import type { EspNowApi } from '../../../extension/src/vscode/extension-api';
 import { api, plugFakeSource, uniqueName, until, usbBoard } from './helpers';
 
 describe('Roles', () => {
