@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatWallClock, LogFilter, renderRecord, TERMINAL_EOL } from '../../../../extension/src/core/monitor/colorizer';
+import { formatWallClock, LogFilter, renderRecord } from '../../../../extension/src/core/monitor/colorizer';
 import { parseLogLine } from '../../../../extension/src/core/monitor/log-line-parser';
 import { isProvisionError } from '../../../../extension/src/core/common/errors';
 
@@ -23,10 +23,6 @@ test('wall-clock prefix', () => {
   const d = new Date(2025, 0, 2, 3, 4, 5, 6);
   assert.equal(formatWallClock(d), '03:04:05.006');
   assert.equal(renderRecord(parseLogLine('x'), { wallClock: d, monochrome: true }), '[03:04:05.006] x');
-});
-
-test('terminal lines end in CRLF', () => {
-  assert.equal(TERMINAL_EOL, '\r\n');
 });
 
 test('filter by level and tag', () => {

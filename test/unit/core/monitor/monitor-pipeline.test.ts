@@ -18,6 +18,12 @@ function harness(options: MonitorPipelineOptions = {}) {
   return { p, rendered, records, events, screen: () => rendered.join('') };
 }
 
+test('a terminal gets CRLF line ends whatever the board sends (a pseudoterminal does not turn LF into CRLF)', () => {
+  const h = harness({ monochrome: true });
+  h.p.feed('I (1) t: lf\nI (2) t: crlf\r\nplain\n');
+  assert.deepEqual(h.rendered, ['I (1) t: lf\r\n', 'I (2) t: crlf\r\n', 'plain\r\n']);
+});
+
 test('the seed initiator log, one byte at a time: colors, CRLF, events and state', () => {
   const h = harness();
   for (const c of chunked(utf8(seedLog('initiator')), 1)) h.p.feed(c);

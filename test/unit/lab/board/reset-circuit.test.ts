@@ -70,13 +70,43 @@ test('power-on with idle lines boots from flash; a pulse reboots; held in reset 
   ]);
 });
 
-test('a glitch shorter than the RC delay on EN does not start the chip', async () => {
+/** Records the circuit's states; `next()` resolves on the next one it reports. */
+function recorder() {
   const states: ChipRunState[] = [];
-  const c = new ResetCircuit('uart-bridge', (s) => states.push(s), 5);
+  let wake: (() => void) | undefined;
+  const onState = (st: ChipRunState) => {
+    states.push(st);
+    wake?.();
+  };
+  const next = () => new Promise<ChipRunState>((resolve) => (wake = () => resolve(states.at(-1)!)));
+  return { states, onState, next };
+}
+
+test('a glitch shorter than the RC delay on EN does not start the chip; a real release does', async () => {
+  const { states, onState, next } = recorder();
+  const c = new ResetCircuit('uart-bridge', onState, 20);
+  c.setLines(false, true); // EN low: in reset
+  c.setLines(false, false); // EN released...
+  await new Promise((r) => setTimeout(r, 10)); // (the scenario's own timing: half the RC delay)
+  c.setLines(false, true); // ...and pulled low again within the RC delay: the chip never left reset
+  c.setLines(false, false); // now released for good
+  const released = performance.now();
+  const first = await next();
+  const after = performance.now() - released;
+  c.dispose();
+  assert.deepEqual(first, { kind: 'run', downloadMode: false });
+  assert.deepEqual(states, [{ kind: 'run', downloadMode: false }], 'one start, none for the glitch');
+  assert.ok(after >= 15, `the start is an RC delay after the last release, not the first (${after.toFixed(1)} ms)`);
+});
+
+test('GPIO0 falling within the RC delay after EN rises is what the chip samples: download mode', async () => {
+  const { states, onState, next } = recorder();
+  const c = new ResetCircuit('uart-bridge', onState, 5);
   c.setLines(false, true);
   c.setLines(true, true); // EN rises with GPIO0 high...
   c.setLines(true, false); // ...and GPIO0 falls within the RC delay: the chip samples it low
-  await new Promise((r) => setTimeout(r, 20));
+  const first = await next();
   c.dispose();
-  assert.deepEqual(states, [{ kind: 'run', downloadMode: true }]);
+  assert.deepEqual(first, { kind: 'run', downloadMode: true });
+  assert.deepEqual(states, [first]);
 });
