@@ -37,13 +37,19 @@ test('full stack: lab boards boot their flash files, and the initiator console (
   let uart = '';
   try {
     await link.open(115200);
-    const sub = link.onData((d) => (uart += Buffer.from(d).toString('latin1')));
+    let gotIp!: () => void;
+    const provisioned = new Promise<void>((r) => (gotIp = r));
+    const sub = link.onData((d) => {
+      uart += Buffer.from(d).toString('latin1');
+      if (/PROV_EVT: got_ip [^\r\n]*\r\n/.test(uart)) gotIp(); // the whole line
+    });
     // idf.py monitor's reset: EN low, then high with IO0 high, so the console shows the boot from the start.
     await link.setSignals({ dtr: false, rts: true });
-    await sleep(50);
+    await sleep(50); // the reset pulse's own length
     await link.setSignals({ dtr: false, rts: false });
-    const deadline = Date.now() + 25_000;
-    while (!/PROV_EVT: got_ip /.test(uart) && Date.now() < deadline) await sleep(50);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([provisioned, new Promise<void>((r) => (timer = setTimeout(r, 25_000)))]);
+    clearTimeout(timer);
     sub.dispose();
     assert.match(uart, /ESP-ROM:esp32c3-api1-20210207\r\nBuild:Feb {2}7 2021\r\nrst:0x1 \(POWERON\),boot:0xc \(SPI_FAST_FLASH_BOOT\)/);
     assert.match(uart, /app_init: Project name: {5}espnow_prov/);

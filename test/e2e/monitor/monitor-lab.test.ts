@@ -20,7 +20,7 @@ import { labPrograms } from '../../../extension/src/lab/lab-programs';
 import type { ProgramsFactory } from '../../../extension/src/lab/lab-types';
 import { VirtualDiscoverySource } from '../../../extension/src/lab/virtual-discovery-source';
 import { LAB_PASSWORD, LAB_SSID } from '../../support/lab/virtual-firmware';
-import { assertNothingLeft, sleep } from '../../support/lab/resources';
+import { assertNothingLeft } from '../../support/lab/resources';
 import { packBuild } from '../../support/lab/virtual-firmware';
 
 const PAIR_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
@@ -98,9 +98,17 @@ test('monitors follow real firmware on virtual boards: colored logs, tree states
       await s.resetBoard();
     }
 
-    const deadline = Date.now() + 40_000;
     const done = () => [2, 3].every((n) => byIndex(n).activity.kind === 'provisioned');
-    while (!done() && Date.now() < deadline) await sleep(100);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(finish, 40_000);
+      const sub = registry.onDidChange(() => done() && finish());
+      function finish() {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      }
+      if (done()) finish();
+    });
     const [r, i, seed] = [byIndex(1), byIndex(2), byIndex(3)];
     assert.equal(i.activity.kind, 'provisioned', `initiator: ${JSON.stringify(i.activity)}\n${sessions[1].pipeline.saveText()}`);
     assert.deepEqual(i.activity, { kind: 'provisioned', ip: '192.168.4.100' });

@@ -24,8 +24,11 @@ test('prints one line per board with chip, MAC and URL, then stops cleanly', asy
   const c = capture();
   let stop!: () => void;
   const stopped = new Promise<void>((r) => (stop = r));
-  const run = runLabCommand(['--boards', '2', '--chip', 'esp32c3', '--state-dir', stateDir], c.io, { programs, untilStopped: () => stopped });
-  while (!c.out.some((l) => l.startsWith('Press Ctrl+C'))) await new Promise((r) => setTimeout(r, 10));
+  let ready!: () => void;
+  const prompted = new Promise<void>((r) => (ready = r));
+  const io = { ...c.io, out: (l: string) => (c.io.out(l), l.startsWith('Press Ctrl+C') && ready()) };
+  const run = runLabCommand(['--boards', '2', '--chip', 'esp32c3', '--state-dir', stateDir], io, { programs, untilStopped: () => stopped });
+  await prompted;
   assert.ok(fs.existsSync(path.join(stateDir, 'control.json')));
   stop();
   assert.equal(await run, 0);

@@ -2,11 +2,27 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { classicPins, ResetCircuit, type ChipRunState, type ResetWiring } from '../../../../extension/src/lab/board/reset-circuit';
 
+/** Records the circuit's states; `until(n)` resolves once it has reported n of them (at once if it has). */
+function recorder() {
+  const states: ChipRunState[] = [];
+  let wake: (() => void) | undefined;
+  const onState = (st: ChipRunState) => {
+    states.push(st);
+    wake?.();
+  };
+  const until = (n: number) =>
+    new Promise<ChipRunState>((resolve) => {
+      wake = () => states.length >= n && resolve(states[n - 1]!);
+      wake();
+    });
+  return { states, onState, until, next: () => until(states.length + 1) };
+}
+
 /** esptool-js's real Transport over a WebSerial-shaped fake whose setSignals drives the circuit. */
 async function runReset(wiring: ResetWiring, strategy: 'classic' | 'usb-jtag'): Promise<ChipRunState[]> {
   const { Transport, ClassicReset, UsbJtagSerialReset } = await import('esptool-js');
-  const states: ChipRunState[] = [];
-  const circuit = new ResetCircuit(wiring, (s) => states.push(s));
+  const { states, onState, until } = recorder();
+  const circuit = new ResetCircuit(wiring, onState);
   const lines = { dtr: false, rts: false };
   const device = {
     setSignals: async (s: { dataTerminalReady?: boolean; requestToSend?: boolean }) => {
@@ -16,12 +32,12 @@ async function runReset(wiring: ResetWiring, strategy: 'classic' | 'usb-jtag'): 
     },
   };
   circuit.powerOn();
-  await new Promise((r) => setTimeout(r, 20));
+  await until(1);
   states.length = 0;
   const transport = new Transport(device as unknown as ConstructorParameters<typeof Transport>[0]);
   const reset = strategy === 'classic' ? new ClassicReset(transport, 50) : new UsbJtagSerialReset(transport);
   await reset.reset();
-  await new Promise((r) => setTimeout(r, 20));
+  await until(2); // the reset and the start that follows it
   circuit.dispose();
   return states;
 }
@@ -47,19 +63,18 @@ test('the wrong sequence for the wiring boots from flash, as on real boards', as
 });
 
 test('power-on with idle lines boots from flash; a pulse reboots; held in reset stays silent until released', async () => {
-  const states: ChipRunState[] = [];
-  const c = new ResetCircuit('uart-bridge', (s) => states.push(s), 1);
-  const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
+  const { states, onState, until } = recorder();
+  const c = new ResetCircuit('uart-bridge', onState, 1);
   c.powerOn();
-  await settle();
+  await until(1);
   c.pulse();
-  await settle();
+  await until(3);
   c.setHeldInReset(true);
   c.setLines(true, false);
-  await settle();
+  await until(4);
   assert.equal(c.isInReset, true);
   c.setHeldInReset(false);
-  await settle();
+  await until(5);
   c.dispose();
   assert.deepEqual(states, [
     { kind: 'run', downloadMode: false },
@@ -69,18 +84,6 @@ test('power-on with idle lines boots from flash; a pulse reboots; held in reset 
     { kind: 'run', downloadMode: true },
   ]);
 });
-
-/** Records the circuit's states; `next()` resolves on the next one it reports. */
-function recorder() {
-  const states: ChipRunState[] = [];
-  let wake: (() => void) | undefined;
-  const onState = (st: ChipRunState) => {
-    states.push(st);
-    wake?.();
-  };
-  const next = () => new Promise<ChipRunState>((resolve) => (wake = () => resolve(states.at(-1)!)));
-  return { states, onState, next };
-}
 
 test('a glitch shorter than the RC delay on EN does not start the chip; a real release does', async () => {
   const { states, onState, next } = recorder();
