@@ -2,12 +2,33 @@
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Whether `out` may carry ANSI colors: a terminal, and NO_COLOR unset. Absent means no. */
+  readonly color?: boolean;
+}
+
+/**
+ * Colors only on a terminal, and never when NO_COLOR is set to anything but '' (no-color.org), so pipes,
+ * log files and CI see plain text.
+ */
+export function wantsColor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(isTTY) && !env.NO_COLOR;
 }
 
 export const processIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  color: wantsColor(process.stdout.isTTY, process.env),
 };
+
+/** Bold on a color terminal, plain elsewhere. */
+export function bold(io: CliIo, text: string): string {
+  return io.color ? `\x1b[1m${text}\x1b[0m` : text;
+}
+
+/** `--help` or `-h` anywhere in a command's arguments asks for its usage. */
+export function asksForHelp(args: readonly string[]): boolean {
+  return args.some((a) => a === '--help' || a === '-h');
+}
 
 /** Parses `--name value`, `--name=value` and `--flag`; positional arguments are returned in order. */
 export function parseArgs(args: readonly string[], flags: readonly string[], options: readonly string[]): { opts: Map<string, string[]>; flags: Set<string>; positional: string[] } {
@@ -29,6 +50,11 @@ export function parseArgs(args: readonly string[], flags: readonly string[], opt
     } else throw new CliUsageError(`Unknown option --${name}.`);
   }
   return { opts, flags: set, positional };
+}
+
+/** Refuses arguments a command does not take, rather than ignoring them. */
+export function refusePositional(positional: readonly string[]): void {
+  if (positional.length > 0) throw new CliUsageError(`Unexpected argument "${positional[0]}".`);
 }
 
 /** Bad command-line input: printed with the usage, exit code 2. */

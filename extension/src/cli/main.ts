@@ -1,6 +1,6 @@
-import { exitCodeOf, isProvisionError } from '../core/common/errors';
 import { installRootOf, productPaths } from '../core/common/product-paths';
-import { CliUsageError, processIo, type CliIo } from './cli-io';
+import { asksForHelp, processIo, type CliIo } from './cli-io';
+import { reportError } from './error-report';
 import { labPrograms } from '../lab/lab-programs';
 import { BOARDS_USAGE, runBoardsCommand } from './commands/boards';
 import { DEMO_USAGE, runDemoCommand } from './commands/demo';
@@ -27,6 +27,9 @@ const COMMANDS: Record<string, Command> = {
   'nvs-dump': { usage: NVS_DUMP_USAGE, run: (a, io) => runNvsDumpCommand(a, io) },
 };
 
+/** Every command `espnow-prov` takes, in the order its usage lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 function usage(): string {
   return ['espnow-prov: ESP-NOW provisioning from the command line.', '', 'Commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage.split('\n').join('\n  ')}`)].join('\n');
 }
@@ -34,28 +37,28 @@ function usage(): string {
 /** Runs one CLI invocation; returns the exit code (kinds of errors map to stable codes). */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(usage());
-    return name ? 0 : 2;
+  if (!name) {
+    io.err(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
+    io.out(topic ? `Usage: ${topic.usage}` : usage());
+    return 0;
   }
   const cmd = COMMANDS[name];
   if (!cmd) {
     io.err(`espnow-prov: unknown command "${name}".\n\n${usage()}`);
     return 2;
   }
+  if (asksForHelp(rest)) {
+    io.out(`Usage: ${cmd.usage}`);
+    return 0;
+  }
   try {
     return await cmd.run(rest, io);
   } catch (e) {
-    if (e instanceof CliUsageError) {
-      io.err(`espnow-prov ${name}: ${e.message}\n\nUsage: ${cmd.usage}`);
-      return 2;
-    }
-    if (isProvisionError(e)) {
-      io.err(`espnow-prov ${name}: ${e.describe()}`);
-      return exitCodeOf[e.kind];
-    }
-    io.err(`espnow-prov ${name}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    return 70;
+    return reportError(name, cmd.usage, e, io);
   }
 }
 

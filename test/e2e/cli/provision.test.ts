@@ -52,7 +52,7 @@ test('espnow-prov provision names what is missing', async () => {
   await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { paths, env: { ESPNOW_PAIR_KEY: 'abc' } }), /ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode \(it has 3 characters\)/);
   await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's', '--credentials-in', 'eeprom'], io, { paths, env: {} }), /--credentials-in "eeprom" is not one of nvs, menuconfig/);
   await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's', '--credentials-in', 'menuconfig'], io, { paths, env: {} }, { updateOnly: true }), /update writes the boards' NVS partitions/);
-  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { paths, env: { ESPNOW_WIFI_PASSWORD: 'short', ESPNOW_PAIR_KEY: KEY } }), /ESPNOW_WIFI_PASSWORD has 5 characters/);
+  await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's'], io, { paths, env: { ESPNOW_WIFI_PASSWORD: 'short', ESPNOW_PAIR_KEY: KEY } }), /ESPNOW_WIFI_PASSWORD is 5 bytes long/);
   await assert.rejects(runProvisionCommand(['--responder', 'a', '--initiator', 'b', '--ssid', 's', '--builder', 'make'], io, { paths, env: {} }), /--builder "make" must be idf or virtual/);
 });
 

@@ -58,7 +58,10 @@ test('flash: PORT=DIR gives a board its own build; bad arguments are usage error
   assert.equal(await runFlashCommand([`a=${one}`, `b=${two}`], capture(), d), 0);
   assert.equal(boards.get('a')!.flash[0x10000 + 5000], 0xff, 'a got the 4 KB app');
   assert.notEqual(boards.get('b')!.flash[0x10000 + 5000], 0xff, 'b got the 8 KB app');
-  for (const args of [['flash', 'a'], ['flash', '--build', one], ['flash', '--build', one, '--baud', 'fast', 'a'], ['identify']]) {
+  const badBaud = capture();
+  assert.equal(await main(['flash', '--build', one, '--baud', 'fast', 'a'], badBaud), 2);
+  assert.match(badBaud.errLines[0], /^espnow-prov flash: --baud is "fast"\. Use one of 115200/);
+  for (const args of [['flash', 'a'], ['flash', '--build', one], ['identify']]) {
     const io = capture();
     assert.equal(await main(args, io), 2, args.join(' '));
     assert.match(io.errLines.join('\n'), /Usage: espnow-prov/);

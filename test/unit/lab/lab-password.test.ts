@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { checkPassword } from '../../../extension/src/core/config/credentials';
+import { checkPassword } from '../../../extension/src/core/config/input-checks';
 import { labWifiPassword } from '../../../extension/src/lab/lab-password';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-password-'));

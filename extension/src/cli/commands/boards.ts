@@ -4,7 +4,7 @@ import type { DetectedPort } from '../../core/boards/detected-port';
 import { RemoteDiscoverySource } from '../../core/boards/remote-discovery-source';
 import { UsbDiscoverySource, type PortLister } from '../../core/boards/usb-discovery-source';
 import { UsbIdTable } from '../../core/boards/usb-ids';
-import { type CliIo, parseArgs } from '../cli-io';
+import { type CliIo, parseArgs, refusePositional } from '../cli-io';
 
 export const BOARDS_USAGE = `espnow-prov boards [--remote rfc2217://host:port]... [--usb-id VID:PID]... [--json] [--watch]
   Lists the ESP boards connected over USB (and remote RFC2217 boards given with --remote).
@@ -12,7 +12,8 @@ export const BOARDS_USAGE = `espnow-prov boards [--remote rfc2217://host:port]..
 
 /** `espnow-prov boards`: what discovery finds, once or live. */
 export async function runBoardsCommand(args: readonly string[], io: CliIo, listPorts: PortLister = () => SerialPort.list()): Promise<number> {
-  const { opts, flags } = parseArgs(args, ['json', 'watch'], ['remote', 'usb-id']);
+  const { opts, flags, positional } = parseArgs(args, ['json', 'watch'], ['remote', 'usb-id']);
+  refusePositional(positional);
   const discovery = new BoardDiscovery();
   const failures: string[] = [];
   discovery.onDidFail((f) => failures.push(f.error instanceof Error ? f.error.message : String(f.error)));

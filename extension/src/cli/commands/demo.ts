@@ -14,7 +14,8 @@ import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { ChipKind } from '../../lab/chip/chip-program';
 import { Lab } from '../../lab/lab';
 import { labPrograms } from '../../lab/lab-programs';
-import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { checkWholeNumber } from '../../core/config/input-checks';
+import { bold, CliUsageError, parseArgs, refusePositional, type CliIo } from '../cli-io';
 import { makeDemoWorkDir } from '../demo-work-dir';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 import { secs } from '../board-output';
@@ -52,11 +53,12 @@ export const INTERRUPTED_EXIT = exitCodeOf.cancelled;
 
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
 export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps): Promise<number> {
-  const { opts, flags } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout', 'capture']);
+  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout', 'capture']);
+  refusePositional(positional);
   const capture = opts.get('capture')?.at(-1);
   const capturePath = capture === undefined ? undefined : resolve(capture);
-  const initiators = intArg(opts.get('initiators')?.at(-1), '--initiators', 1, 1, 32);
-  const timeoutS = intArg(opts.get('timeout')?.at(-1), '--timeout', 60, 5, 600);
+  const initiators = checkWholeNumber(opts.get('initiators')?.at(-1) ?? 1, '--initiators', 1, 32);
+  const timeoutS = checkWholeNumber(opts.get('timeout')?.at(-1) ?? 60, '--timeout', 5, 600);
   const mode = opts.get('mode')?.at(-1) ?? 'secure';
   if (!(SECURITY_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode "${mode}" is not one of ${SECURITY_MODES.join(', ')}.`);
   const security = mode as SecurityMode;
@@ -66,8 +68,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
   const { password, pairKey } = deps.secrets ?? { password: randomBytes(9).toString('base64url'), pairKey: randomBytes(32).toString('hex') };
   const started = performance.now();
   const t = () => `${((performance.now() - started) / 1000).toFixed(1)}s`.padStart(6);
-  const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
-  const step = (s: string) => io.out(bold(`[${t()}] ${s}`));
+  const step = (s: string) => io.out(bold(io, `[${t()}] ${s}`));
   const redactor = new Redactor([
     { kind: 'password', value: password },
     { kind: 'pair-key', value: pairKey },
@@ -164,11 +165,3 @@ const STAGE_TITLES: Partial<Record<ProvisionStage, string>> = {
   succeeded: 'Provisioned: every initiator joined the Wi-Fi',
   failed: 'Provisioning failed',
 };
-
-
-function intArg(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new CliUsageError(`${name} "${text}" must be a whole number from ${min} to ${max}.`);
-  return n;
-}

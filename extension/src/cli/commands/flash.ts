@@ -3,6 +3,7 @@ import { DEFAULT_FLASH_BAUD } from '../../core/flash/baud-fallback';
 import type { FlashBoardResult, FlashOptions, FlashTarget } from '../../core/flash/flash-board';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { readFlashPlan, type FlashPlan } from '../../core/flash/flash-plan';
+import { checkFlashBaud, checkPorts } from '../../core/config/input-checks';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 import { FlashProgressView, formatBytes, formatDuration, terminalFor, type ProgressTerminal } from '../flash-progress-view';
 
@@ -18,7 +19,7 @@ export type FlashCommandDeps = Pick<FlashOptions, 'openLink' | 'connect' | 'arbi
 /** `espnow-prov flash`: every board in parallel, a bar per board and overall, a summary line per board. */
 export async function runFlashCommand(args: readonly string[], io: CliIo, deps: FlashCommandDeps = {}): Promise<number> {
   const { opts, flags, positional } = parseArgs(args, ['no-skip', 'verbose', 'json'], ['build', 'baud']);
-  const baud = parseBaud(opts.get('baud')?.at(-1));
+  const baud = checkFlashBaud(opts.get('baud')?.at(-1) ?? DEFAULT_FLASH_BAUD, '--baud');
   const defaultBuild = opts.get('build')?.at(-1);
   const targets = await planTargets(positional, defaultBuild);
 
@@ -54,6 +55,8 @@ export async function runFlashCommand(args: readonly string[], io: CliIo, deps: 
 
 async function planTargets(positional: readonly string[], defaultBuild: string | undefined): Promise<FlashTarget[]> {
   if (positional.length === 0) throw new CliUsageError('Name at least one port (e.g. /dev/ttyUSB0 or rfc2217://127.0.0.1:4000).');
+  // Every port checked (and each named once) before any build folder is read.
+  checkPorts(positional.map((arg) => ({ name: 'The port list', path: arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg })));
   const plans = new Map<string, Promise<FlashPlan>>();
   // One read per build dir, however many boards share it.
   const planOf = (dir: string) => {
@@ -71,13 +74,6 @@ async function planTargets(positional: readonly string[], defaultBuild: string |
       return { path, plan: await planOf(dir) };
     }),
   );
-}
-
-function parseBaud(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_FLASH_BAUD;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 9600 || n > 5_000_000) throw new CliUsageError(`--baud ${text} is not a baud rate (e.g. 921600, 460800, 115200).`);
-  return n;
 }
 
 /** Without --verbose only the lines users must see: a board flashing slower than asked, and why. */

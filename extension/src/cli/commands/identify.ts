@@ -1,5 +1,6 @@
 import { exitCodeOf } from '../../core/common/errors';
 import { identifyBoards, type IdentifyOptions, type IdentifyOutcome } from '../../core/flash/identify';
+import { checkPorts } from '../../core/config/input-checks';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 import { formatDuration } from '../flash-progress-view';
 
@@ -14,6 +15,7 @@ export type IdentifyCommandDeps = Pick<IdentifyOptions, 'openLink' | 'connect' |
 export async function runIdentifyCommand(args: readonly string[], io: CliIo, deps: IdentifyCommandDeps = {}): Promise<number> {
   const { flags, positional } = parseArgs(args, ['json', 'verbose'], []);
   if (positional.length === 0) throw new CliUsageError('Name at least one port (e.g. /dev/ttyUSB0 or rfc2217://127.0.0.1:4000).');
+  checkPorts(positional.map((path) => ({ name: 'The port list', path })));
   const started = performance.now();
   const outcomes = await identifyBoards(positional, { ...deps, log: flags.has('verbose') ? (l) => io.err(l) : undefined });
   const elapsed = (performance.now() - started) / 1000;

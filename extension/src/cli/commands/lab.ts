@@ -1,9 +1,11 @@
+import { statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ControlServer } from '../../lab/control-server';
 import { parseChipKind } from '../../lab/board-identity';
 import { Lab } from '../../lab/lab';
 import type { LabBoardInfo, ProgramsFactory } from '../../lab/lab-types';
+import { ProvisionError } from '../../core/common/errors';
 import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
 
 export const LAB_USAGE = `espnow-prov lab [--boards N] [--chip esp32|esp32s3|esp32c3] [--state-dir DIR] [--verbose]
@@ -43,6 +45,9 @@ export async function runLabCommand(args: string[], io: CliIo, deps: LabCommandD
     throw new CliUsageError(e instanceof Error ? e.message.replace(/\.$/, '') + ' (use esp32, esp32s3 or esp32c3).' : String(e));
   }
   const stateDir = path.resolve(opts.get('state-dir')?.at(-1) ?? path.join(os.homedir(), '.espnow-prov', 'lab'));
+  if (statSync(stateDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new ProvisionError('config', `--state-dir ${stateDir} is a file, not a folder.`, undefined, 'Name a folder (it is made if missing): the lab keeps each board\'s flash there.');
+  }
   const programs = deps.programs;
   const boards = count === undefined && chip === undefined ? undefined : Array.from({ length: count ?? 2 }, () => ({ chip: chip ?? 'esp32s3' as const }));
   const lab = await Lab.start({ stateDir, boards, programs, log: flags.has('verbose') ? (m) => io.err(m) : undefined });

@@ -5,11 +5,11 @@ import { findNvsPartition, parsePartitionTable, PARTITION_TABLE_OFFSET, Partitio
 import { LabClient } from '../../lab/lab-client';
 import { ProvisionError } from '../../core/common/errors';
 import { NVS_PAGE_SIZE, nvsValueText, readNvsPartition, type NvsPartitionContents } from '../../core/nvs';
-import { checkPassword } from '../../core/config/credentials';
+import { checkChannel, checkPassword, checkSsid } from '../../core/config/input-checks';
 import { PAIR_KEY_PATTERN } from '../../core/config/pair-keys';
 import { SECURITY_MODES, type SecurityMode } from '../../core/config/settings';
 import { BOARD_CONFIG_KEYS, boardConfigPartition } from '../../core/provision/board-config';
-import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { CliUsageError, parseArgs, refusePositional, type CliIo } from '../cli-io';
 
 export const NVS_DUMP_USAGE = `espnow-prov nvs-dump FILE [--json]
        espnow-prov nvs-dump --lab-board N [--state-dir DIR] [--json]
@@ -94,7 +94,7 @@ export const NVS_IMAGE_USAGE = `espnow-prov nvs-image --role responder|initiator
 /** `espnow-prov nvs-image`: a board's NVS configuration partition, as Provision Pair writes it. */
 export async function runNvsImageCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { opts, positional } = parseArgs(args, [], ['role', 'ssid', 'channel', 'security', 'size', 'out']);
-  if (positional.length) throw new CliUsageError(`Unexpected argument "${positional[0]}".`);
+  refusePositional(positional);
   const one = (name: string) => opts.get(name)?.at(-1);
   const role = one('role');
   if (role !== 'responder' && role !== 'initiator') throw new CliUsageError('--role must be responder or initiator.');
@@ -102,14 +102,13 @@ export async function runNvsImageCommand(args: readonly string[], io: CliIo, env
   if (!SECURITY_MODES.includes(security)) throw new CliUsageError(`--security "${security}" is not one of ${SECURITY_MODES.join(', ')}.`);
   const out = one('out');
   if (!out) throw new CliUsageError('--out FILE is required.');
-  const channelText = one('channel') ?? '0';
-  const channel = Number(channelText);
-  if (!/^\d+$/.test(channelText) || channel > 13) throw new CliUsageError(`--channel "${channelText}" must be a whole number from 0 to 13.`);
+  const channel = checkChannel(one('channel') ?? 0, '--channel');
   const sizeText = one('size') ?? '0x6000';
   const size = /^0x[0-9a-f]+$/i.test(sizeText) ? parseInt(sizeText, 16) : /^\d+$/.test(sizeText) ? Number(sizeText) : NaN;
   if (!Number.isSafeInteger(size) || size % NVS_PAGE_SIZE !== 0 || size < 3 * NVS_PAGE_SIZE) throw new CliUsageError(`--size "${sizeText}" must be a multiple of 0x1000, at least 0x3000 (the nvs partition's size in the partition table).`);
   const ssid = one('ssid') ?? '';
-  if (role === 'responder' && !ssid) throw new CliUsageError('--ssid is required for a responder: the network it hands out.');
+  if (role === 'responder' && one('ssid') === undefined) throw new CliUsageError('--ssid is required for a responder: the network it hands out.');
+  if (role === 'responder') checkSsid(ssid, '--ssid');
   const password = role === 'responder' ? checkPassword(env.ESPNOW_WIFI_PASSWORD ?? '', 'ESPNOW_WIFI_PASSWORD') : '';
   const pairKey = env.ESPNOW_PAIR_KEY ?? '';
   if (security === 'secure' && !PAIR_KEY_PATTERN.test(pairKey)) {

@@ -1,12 +1,14 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../../core/build/firmware-builder';
+import { resolveIdfPath } from '../../core/build/idf-build';
 import { exitCodeOf, ProvisionError } from '../../core/common/errors';
 import type { ProductPaths } from '../../core/common/product-paths';
-import { checkPassword } from '../../core/config/credentials';
+import { checkChannel, checkFlashBaud, checkPassword, checkPorts, checkSsid, checkWholeNumber } from '../../core/config/input-checks';
 import { PAIR_KEY_PATTERN, PairKeys, pairKeySecretName } from '../../core/config/pair-keys';
 import { CREDENTIALS_IN, SECURITY_MODES as MODES, type CredentialsIn, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
+import { DEFAULT_FLASH_BAUD } from '../../core/flash/baud-fallback';
 import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
@@ -14,7 +16,7 @@ import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
 import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { secs } from '../board-output';
-import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { CliUsageError, parseArgs, refusePositional, type CliIo } from '../cli-io';
 import { FileSecretStore } from '../file-secret-store';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 
@@ -46,19 +48,23 @@ export interface ProvisionCommandDeps {
 export async function runProvisionCommand(args: readonly string[], io: CliIo, deps: ProvisionCommandDeps, options: { readonly updateOnly?: boolean } = {}): Promise<number> {
   const env = deps.env ?? process.env;
   const { opts, flags, positional } = parseArgs(args, ['quiet'], ['responder', 'initiator', 'ssid', 'security', 'channel', 'builder', 'idf-path', 'firmware', 'build-cache', 'baud', 'timeout', 'credentials-in', 'secrets-dir']);
-  if (positional.length) throw new CliUsageError(`Unexpected argument "${positional[0]}".`);
+  refusePositional(positional);
   const one = (name: string) => opts.get(name)?.at(-1);
   const responder = one('responder');
   const initiators = opts.get('initiator') ?? [];
   if (!responder) throw new CliUsageError('--responder PORT is required.');
+  const responders = opts.get('responder')!.length;
+  if (responders > 1) throw new CliUsageError(`--responder is given ${responders} times: a run has one responder.`);
   if (initiators.length === 0) throw new CliUsageError('At least one --initiator PORT is required.');
-  const ssid = one('ssid');
-  if (!ssid) throw new CliUsageError('--ssid is required: the network the new devices join.');
+  const ports = checkPorts([{ name: '--responder', path: responder }, ...initiators.map((path) => ({ name: '--initiator', path }))]);
+  const ssidText = one('ssid');
+  if (ssidText === undefined) throw new CliUsageError('--ssid is required: the network the new devices join.');
+  const ssid = checkSsid(ssidText, '--ssid');
   const security = (one('security') ?? 'secure') as SecurityMode;
   if (!MODES.includes(security)) throw new CliUsageError(`--security "${security}" is not one of ${MODES.join(', ')}.`);
-  const channel = int(one('channel'), '--channel', 0, 0, 13);
-  const baud = int(one('baud'), '--baud', 921600, 9600, 5_000_000);
-  const timeoutS = int(one('timeout'), '--timeout', 90, 5, 3600);
+  const channel = checkChannel(one('channel') ?? 0, '--channel');
+  const baud = checkFlashBaud(one('baud') ?? DEFAULT_FLASH_BAUD, '--baud');
+  const timeoutS = checkWholeNumber(one('timeout') ?? 90, '--timeout', 5, 3600);
   const builderKind = one('builder') ?? 'idf';
   if (builderKind !== 'idf' && builderKind !== 'virtual') throw new CliUsageError(`--builder "${builderKind}" must be idf or virtual.`);
 
@@ -74,10 +80,11 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   // The project shipped beside this CLI, never one found from the working folder; --firmware builds another.
   const firmwareDir = resolve(one('firmware') ?? deps.paths.firmwareProject);
   const cacheRoot = resolve(one('build-cache') ?? join(homedir(), '.cache', 'espnow-prov', 'builds'));
+  // ESP-IDF is looked for now, not when the first build starts: a missing one must not cost an identify.
+  const idfPath = builderKind === 'idf' ? resolveIdfPath(one('idf-path'), env, '--idf-path') : undefined;
   const builder: FirmwareBuilder =
-    builderKind === 'virtual' ? new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot }) : new IdfFirmwareBuilder({ idfPath: one('idf-path') ?? env.IDF_PATH, firmwareDir, cacheRoot, env });
+    builderKind === 'virtual' ? new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot }) : new IdfFirmwareBuilder({ idfPath, firmwareDir, cacheRoot, env });
 
-  const ports = [responder, ...initiators];
   const arbiter = new PortArbiter();
   const redactor = new Redactor(password ? [{ kind: 'password' as const, value: password }] : []);
   io.out(`Identifying ${ports.length} boards…`);
@@ -136,11 +143,4 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     process.off('SIGINT', onSignal);
     workflow.dispose();
   }
-}
-
-function int(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new CliUsageError(`${name} "${text}" must be a whole number from ${min} to ${max}.`);
-  return n;
 }

@@ -52,18 +52,22 @@ const SCRIPT = [
 ].join('\n');
 
 /**
- * Finds ESP-IDF: the given path, else `$IDF_PATH`. Throws a 'config' error naming the setting when
- * neither is set or the folder holds no `tools/idf.py`.
+ * Finds ESP-IDF: the given path, else `$IDF_PATH`. Throws a 'config' error naming where the path comes from
+ * (`source`: the setting in the editor, `--idf-path` on the command line) when neither is set or the folder
+ * holds no `tools/idf.py`.
  */
-export function resolveIdfPath(idfPath: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveIdfPath(idfPath: string | undefined, env: NodeJS.ProcessEnv = process.env, source: string = SETTING): string {
   const chosen = idfPath?.trim() || env.IDF_PATH?.trim();
+  const cli = source.startsWith('--');
+  const what = cli ? source : `the setting ${source}`;
   if (!chosen) {
-    throw new ProvisionError('config', `ESP-IDF was not found: the setting ${SETTING} is empty and IDF_PATH is not set.`, undefined, `Set ${SETTING} to your ESP-IDF folder (the one holding export.sh and tools/idf.py), or use virtual boards, which need no ESP-IDF.`);
+    const virtual = cli ? 'or pass --builder virtual for lab boards, which need no ESP-IDF' : 'or use virtual boards, which need no ESP-IDF';
+    throw new ProvisionError('config', `ESP-IDF was not found: ${cli ? `${source} is not given` : `${what} is empty`} and IDF_PATH is not set.`, undefined, `${cli ? 'Pass' : 'Set'} ${source} to your ESP-IDF folder (the one holding export.sh and tools/idf.py), ${virtual}.`);
   }
   const dir = resolve(chosen);
   if (!existsSync(join(dir, 'tools', 'idf.py'))) {
-    const from = idfPath?.trim() ? `the setting ${SETTING}` : 'IDF_PATH';
-    throw new ProvisionError('config', `ESP-IDF was not found at ${dir} (from ${from}): it holds no tools/idf.py.`, undefined, `Point ${SETTING} at the root of an ESP-IDF ${MIN_IDF_VERSION.major}.${MIN_IDF_VERSION.minor} (or later) checkout.`);
+    const from = idfPath?.trim() ? what : 'IDF_PATH';
+    throw new ProvisionError('config', `ESP-IDF was not found at ${dir} (from ${from}): it holds no tools/idf.py.`, undefined, `Point ${source} at the root of an ESP-IDF ${MIN_IDF_VERSION.major}.${MIN_IDF_VERSION.minor} (or later) checkout.`);
   }
   return dir;
 }

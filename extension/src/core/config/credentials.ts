@@ -1,4 +1,5 @@
 import { ProvisionError } from '../common/errors';
+import { checkPassword } from './input-checks';
 import type { Settings } from './settings';
 
 /** Where the Wi-Fi password came from; the UI warns about 'settings'. */
@@ -32,22 +33,15 @@ export async function resolveWifiCredentials(settings: Settings, secrets: Secret
   }
   const stored = await secrets.get(WIFI_PASSWORD_SECRET);
   if (stored !== undefined) {
-    return { ssid: settings.wifiSsid, password: checkPassword(stored, 'the stored password (ESP-NOW: Set Wi-Fi Password)'), passwordSource: 'secret-storage' };
+    return { ssid: settings.wifiSsid, password: checkPassword(stored, 'The stored Wi-Fi password (ESP-NOW: Set Wi-Fi Password)'), passwordSource: 'secret-storage' };
   }
   if (settings.wifiPasswordInSettings) {
     return {
       ssid: settings.wifiSsid,
-      password: checkPassword(settings.wifiPasswordInSettings, 'setting espnow.wifi.password'),
+      password: checkPassword(settings.wifiPasswordInSettings, 'Setting espnow.wifi.password'),
       passwordSource: 'settings',
       warning: 'The Wi-Fi password is read from settings.json (espnow.wifi.password). Run "ESP-NOW: Set Wi-Fi Password" to keep it in the secret store, then remove it from settings.json.',
     };
   }
   return { ssid: settings.wifiSsid, password: '', passwordSource: 'none' };
-}
-
-/** WPA2-PSK takes 8–63 characters or 64 hex digits; an empty password means an open network. */
-export function checkPassword(password: string, where: string): string {
-  const ok = password.length === 0 || (password.length >= 8 && password.length <= 63) || /^[0-9a-fA-F]{64}$/.test(password);
-  if (!ok) throw new ProvisionError('config', `The Wi-Fi password in ${where} has ${password.length} characters.`, undefined, 'WPA2 needs 8 to 63 characters (or 64 hex digits).');
-  return password;
 }

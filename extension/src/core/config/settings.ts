@@ -1,4 +1,5 @@
 import { ProvisionError } from '../common/errors';
+import { checkChannel, checkFlashBaud, checkSsid, checkWholeNumber } from './input-checks';
 
 /**
  * The firmware's security modes (its Kconfig choice ESPNOW_MODE): `secure`, or the wire format of Espressif's
@@ -37,13 +38,13 @@ export const SECURITY_MODES: readonly SecurityMode[] = ['secure', 'espressif-4.4
 /** Reads and validates; the first bad value throws a 'config' error that names the setting. */
 export function readSettings(get: SettingGetter): Settings {
   return {
-    wifiSsid: str(get, 'espnow.wifi.ssid', 32),
-    wifiPasswordInSettings: str(get, 'espnow.wifi.password', 64),
-    wifiChannel: int(get, 'espnow.wifi.channel', 0, 0, 13),
+    wifiSsid: ssid(get, 'espnow.wifi.ssid'),
+    wifiPasswordInSettings: str(get, 'espnow.wifi.password', 4096), // checked (in bytes) by resolveWifiCredentials
+    wifiChannel: checkChannel(get('espnow.wifi.channel') ?? 0, 'Setting espnow.wifi.channel'),
     security: oneOf(get, 'espnow.security', SECURITY_MODES, 'secure'),
     credentialsIn: oneOf(get, 'espnow.credentialsIn', CREDENTIALS_IN, 'nvs'),
     idfPath: str(get, 'espnow.idfPath', 4096),
-    flashBaud: int(get, 'espnow.flashBaud', 921600, 9600, 5_000_000),
+    flashBaud: checkFlashBaud(get('espnow.flashBaud') ?? 921600, 'Setting espnow.flashBaud'),
     monitorBaud: int(get, 'espnow.monitorBaud', 115200, 300, 5_000_000),
     labBoardCount: int(get, 'espnow.lab.boardCount', 2, 1, 32),
     remotePorts: strList(get, 'espnow.remotePorts'),
@@ -64,11 +65,13 @@ function str(get: SettingGetter, key: string, maxBytes: number): string {
 }
 
 function int(get: SettingGetter, key: string, fallback: number, min: number, max: number): number {
-  const v = get(key) ?? fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw bad(key, `is ${JSON.stringify(v)}`, `Use a whole number from ${min} to ${max}.`);
-  }
-  return v;
+  return checkWholeNumber(get(key) ?? fallback, `Setting ${key}`, min, max);
+}
+
+/** Empty is allowed here (nothing set yet); a run refuses it in resolveWifiCredentials. */
+function ssid(get: SettingGetter, key: string): string {
+  const v = str(get, key, 4096);
+  return v === '' ? v : checkSsid(v, `Setting ${key}`);
 }
 
 function oneOf<T extends string>(get: SettingGetter, key: string, allowed: readonly T[], fallback: T): T {

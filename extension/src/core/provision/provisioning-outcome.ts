@@ -54,7 +54,7 @@ function rejection(responder: FollowedBoard | undefined): string | undefined {
 
 function stuckHint(s: BoardState, responder: FollowedBoard | undefined): string {
   if (s.status === 'unknown') return ': no log from the firmware (not flashed, wrong monitor baud, or held in reset?)';
-  if (s.status === 'scanning' && responder && responder.state.status !== 'beaconing') return `: the responder is ${describeBoardState(responder.state)}`;
+  if (s.status === 'scanning' && responder && responder.state.status !== 'beaconing') return `: the responder is not beaconing (its last state: ${describeBoardState(responder.state)})`;
   if (s.status === 'requestSent' && responder?.state.lastRejection) return `: ${rejection(responder)}`;
   return '';
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { checkPassword, WIFI_PASSWORD_SECRET } from '../../core/config/credentials';
+import { WIFI_PASSWORD_SECRET } from '../../core/config/credentials';
+import { checkPassword } from '../../core/config/input-checks';
 import { forgetSecrets } from '../../core/build/build-cache';
 import { isProvisionError } from '../../core/common/errors';
 import { registerCommand, type CommandContext } from '../command-context';
@@ -24,7 +25,7 @@ export function registerCredentialCommands(ctx: CommandContext, buildCacheRoot: 
         ignoreFocusOut: true,
         validateInput: (v) => {
           try {
-            checkPassword(v, 'the input');
+            checkPassword(v, 'The password');
             return undefined;
           } catch (e) {
             return isProvisionError(e) ? e.hint : String(e);

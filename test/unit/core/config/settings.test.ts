@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { readSettings } from '../../../../extension/src/core/config/settings';
 import { resolveWifiCredentials, WIFI_PASSWORD_SECRET } from '../../../../extension/src/core/config/credentials';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
+import { FLASH_BAUDS } from '../../../../extension/src/core/config/input-checks';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const from = (o: Record<string, unknown>) => (k: string) => o[k];
 const noSecrets = { get: async () => undefined };
@@ -19,7 +22,7 @@ test('bad values name the setting and what to do', () => {
   const cases: Array<[Record<string, unknown>, RegExp]> = [
     [{ 'espnow.wifi.channel': 14 }, /espnow\.wifi\.channel.*0 to 13/],
     [{ 'espnow.security': 'wpa' }, /espnow\.security.*secure, espressif-4\.4, espressif-5\.3, espressif-5\.4/],
-    [{ 'espnow.wifi.ssid': 'x'.repeat(33) }, /espnow\.wifi\.ssid is longer than 32 bytes/],
+    [{ 'espnow.wifi.ssid': 'x'.repeat(33) }, /espnow\.wifi\.ssid is 33 bytes long/],
     [{ 'espnow.remotePorts': 'rfc2217://a:1' }, /espnow\.remotePorts must be a list/],
     [{ 'espnow.flashBaud': 1.5 }, /espnow\.flashBaud/],
   ];
@@ -56,4 +59,20 @@ test('missing SSID and a too-short password are config errors', async () => {
   await assert.rejects(resolveWifiCredentials(s, noSecrets), (e: unknown) => e instanceof ProvisionError && /8 to 63/.test(e.describe()) && !e.describe().includes('short'));
   const open = await resolveWifiCredentials(readSettings(from({ 'espnow.wifi.ssid': 'guest' })), noSecrets);
   assert.equal(open.passwordSource, 'none');
+});
+
+test('the editor and the CLI refuse the same values: package.json offers exactly the flash bauds the check takes', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum?: number[] }> } } };
+  assert.deepEqual(pkg.contributes.configuration.properties['espnow.flashBaud'].enum, FLASH_BAUDS);
+  const refuses = (raw: Record<string, unknown>, re: RegExp) => assert.throws(() => readSettings(from(raw)), (e: unknown) => e instanceof ProvisionError && re.test(e.describe()));
+  refuses({ 'espnow.flashBaud': 12345 }, /^Setting espnow\.flashBaud is 12345\. Use one of 115200/);
+  refuses({ 'espnow.wifi.ssid': '无线网络无线网络无线网络' }, /^Setting espnow\.wifi\.ssid is 36 bytes long \(12 characters\)/);
+  refuses({ 'espnow.wifi.ssid': 'lab\n' }, /^Setting espnow\.wifi\.ssid holds a control character/);
+});
+
+test('a password is measured in bytes: 40 "é" are 80 bytes, and the error never shows it', async () => {
+  const s = readSettings(from({ 'espnow.wifi.ssid': 'lab', 'espnow.wifi.password': 'é'.repeat(40) }));
+  await assert.rejects(resolveWifiCredentials(s, noSecrets), (e: unknown) => e instanceof ProvisionError && /^Setting espnow\.wifi\.password is 80 bytes long/.test(e.describe()) && !e.describe().includes('é'));
+  const ok = readSettings(from({ 'espnow.wifi.ssid': 'lab', 'espnow.wifi.password': 'é'.repeat(31) }));
+  assert.equal((await resolveWifiCredentials(ok, noSecrets)).password, 'é'.repeat(31));
 });

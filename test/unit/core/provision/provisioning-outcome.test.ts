@@ -51,7 +51,9 @@ test('a timeout says where each initiator got stuck', () => {
   const silent = judgeProvisioning([responder({ status: 'beaconing' }), initiator('initiator', { status: 'unknown' })], true);
   assert.match(describeOutcome(boards(silent)[1]), /^initiator: timed out while waiting for the log: no log from the firmware/);
   const ended = judgeProvisioning([responder({ status: 'beaconEnded' }), initiator('initiator', { status: 'scanning' })], true);
-  assert.match(describeOutcome(boards(ended)[1]), /timed out while scanning for a responder: the responder is beacon window ended/);
+  assert.match(describeOutcome(boards(ended)[1]), /timed out while scanning for a responder: the responder is not beaconing \(its last state: beacon window ended\)/);
+  const served = judgeProvisioning([responder({ status: 'credentialsSent', peer: '24:0a:c4:00:00:02' }), initiator('initiator', { status: 'scanning' })], true);
+  assert.match(describeOutcome(boards(served)[1]), /the responder is not beaconing \(its last state: credentials sent to 24:0a:c4:00:00:02\)/);
   assert.equal(exitCodeOfOutcomes(boards(ended)), 9);
   assert.equal(judgeProvisioning([responder({ status: 'beaconing' }), initiator('i', { status: 'scanning' })]).kind, 'running');
 });
