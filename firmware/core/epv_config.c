@@ -29,7 +29,7 @@ epv_status_t epv_config_validate(const epv_config_t *c, const char **why)
         reason = "beacon window shorter than one interval";
     } else if (c->scan_timeout_ms < 1000) {
         reason = "scan timeout must be >= 1 s";
-    } else if (c->mode == EPV_MODE_SECURE && !c->pair_key_set) {
+    } else if (c->mode == EPV_MODE_SECURE && !c->pair_key_set && !(c->role == EPV_ROLE_INITIATOR && c->provisioned)) {
         reason = "secure mode needs a 64-hex-digit pair key";
     } else if (c->role == EPV_ROLE_RESPONDER && c->ssid_len == 0) {
         reason = "responder needs a Wi-Fi SSID";

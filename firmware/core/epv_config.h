@@ -35,6 +35,9 @@ typedef struct {
     uint8_t channel; /* 0: initiator scans, responder uses 1 */
     uint8_t pair_key[EPV_PAIR_KEY_LEN];
     bool pair_key_set;
+    /* An initiator provisioned earlier: ssid / password are the network it joined; it joins again at boot
+     * and needs no pair key (it erased its own). */
+    bool provisioned;
     uint8_t allow[EPV_ALLOW_MAX][EPV_MAC_LEN];
     uint8_t allow_count; /* 0: any holder of the pair key */
     uint32_t beacon_interval_ms;

@@ -115,6 +115,8 @@ static int apply(epv_config_t *c, ctx_t *x)
     if (r) c->beacon_window_ms = secs * 1000u;
     if ((r = u32_in(x, EPV_KV_SCAN_S, 1, 86400, &secs)) < 0) goto wipe;
     if (r) c->scan_timeout_ms = secs * 1000u;
+    if ((r = u8_in(x, EPV_KV_PROVISIONED, 1, &u8)) < 0) goto wipe;
+    if (r) c->provisioned = u8 == 1;
     r = 0;
 wipe:
     epv_wipe(s, sizeof(s)); /* held the password */

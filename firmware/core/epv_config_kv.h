@@ -25,6 +25,7 @@
 #define EPV_KV_BEACON_MS "beacon_ms"     /* u32: beacon interval, 10..10000 ms */
 #define EPV_KV_WINDOW_S "window_s"       /* u32: beacon window, 1..86400 s */
 #define EPV_KV_SCAN_S "scan_s"           /* u32: scan timeout, 1..86400 s */
+#define EPV_KV_PROVISIONED "provisioned" /* u8: 1 = an initiator that kept the credentials it was given */
 
 /** A read-only view of the store. Each getter returns EPV_OK, EPV_ERR_NOT_FOUND, or another error for a
  * value of the wrong type or size (EPV_ERR_OVERFLOW: longer than cap). Strings come without a NUL. */

@@ -24,9 +24,24 @@ static void fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detai
     epv_evt_failed(&n->out, why, code, detail);
 }
 
+static void join(epv_initiator_t *n);
+
 void epv_initiator_start(epv_initiator_t *n)
 {
     if (n->state != EPV_ISTATE_IDLE) {
+        return;
+    }
+    if (n->cfg.provisioned && n->cfg.ssid_len > 0) {
+        /* Provisioned before (the credentials it kept, no pair key any more): a reboot just rejoins. */
+        memset(&n->creds, 0, sizeof(n->creds));
+        memcpy(n->creds.ssid, n->cfg.ssid, n->cfg.ssid_len);
+        n->creds.ssid_len = n->cfg.ssid_len;
+        memcpy(n->creds.password, n->cfg.password, n->cfg.password_len);
+        n->creds.password_len = n->cfg.password_len;
+        n->stored = true;
+        epv_out_log(&n->out, 'I', "Provisioned earlier: joining the network it was given");
+        n->wifi_attempts = 0;
+        join(n);
         return;
     }
     n->state = EPV_ISTATE_SCANNING;

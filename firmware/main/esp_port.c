@@ -203,6 +203,9 @@ static void store_creds(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw
             err = nvs_set_str(h, EPV_KV_PASSWORD, p);
         }
         if (err == ESP_OK) {
+            err = nvs_set_u8(h, EPV_KV_PROVISIONED, 1);
+        }
+        if (err == ESP_OK) {
             err = nvs_erase_key(h, EPV_KV_PAIR_KEY);
             err = err == ESP_ERR_NVS_NOT_FOUND ? ESP_OK : err;
         }

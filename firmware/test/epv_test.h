@@ -57,6 +57,7 @@ extern int epv_test_failures;
     X(responder_resends_unacked)     \
     X(initiator_scan_and_timeout)    \
     X(initiator_locks_channel_after_late_beacon) \
+    X(initiator_rejoins_when_provisioned) \
     X(initiator_retries_then_fails)  \
     X(initiator_secure_credentials)  \
     X(initiator_rejects_forged_creds) \

@@ -133,6 +133,31 @@ void test_initiator_locks_channel_after_late_beacon(void)
     CHECK_EQ(last_channel(), 6); /* retries stay there too */
 }
 
+/* A provisioned initiator (credentials kept, pair key erased) that reboots joins again at once. */
+void test_initiator_rejoins_when_provisioned(void)
+{
+    epv_config_t c;
+    epv_env_t env;
+    rec_init(&rec, &env);
+    test_config(&c, EPV_ROLE_INITIATOR, EPV_MODE_SECURE);
+    c.pair_key_set = false;
+    memset(c.pair_key, 0, sizeof(c.pair_key));
+    const char *why = NULL;
+    CHECK_EQ(epv_config_validate(&c, &why), EPV_ERR_VALUE); /* not provisioned: secure needs the key */
+    c.provisioned = true;
+    CHECK_EQ(epv_config_validate(&c, &why), EPV_OK);
+    CHECK_EQ(epv_node_init(&node, &c, &env, NULL), EPV_OK);
+    epv_node_start(&node);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), 0); /* no scan, no request */
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "scan_start") < 0);
+    uint8_t bssid[6] = {2, 0, 0, 0, 0, 1}, ip[4] = {10, 0, 0, 9}, mask[4] = {255, 255, 255, 0}, gw[4] = {10, 0, 0, 1};
+    epv_node_on_wifi_connected(&node, bssid, 6);
+    epv_node_on_got_ip(&node, ip, mask, gw);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "got_ip ip=10.0.0.9") >= 0);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_STORE_CREDS, NULL), 0); /* already kept */
+}
+
 void test_initiator_retries_then_fails(void)
 {
     start(EPV_MODE_SECURE, 0);

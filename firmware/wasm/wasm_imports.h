@@ -30,7 +30,7 @@ WASM_IMPORT("timer_stop") void wasm_timer_stop(uint32_t id);
 WASM_IMPORT("wifi_join") void wasm_wifi_join(const uint8_t *ssid, size_t ssid_len, const uint8_t *pw, size_t pw_len);
 /** Reads len bytes of the board's flash at offset into dst; 0 on success, -1 outside the flash. */
 WASM_IMPORT("flash_read") int wasm_flash_read(uint32_t offset, uint8_t *dst, size_t len);
-/** nvs_set_str("ssid"/"password") and nvs_erase_key("pair_key") in namespace espnow_prov of the board's
+/** nvs_set_str("ssid"/"password"), nvs_set_u8("provisioned", 1) and nvs_erase_key("pair_key") in namespace espnow_prov of the board's
  * NVS partition, then nvs_commit; 0 on success, -1 when the board has no NVS partition or it is full. */
 WASM_IMPORT("nvs_store_creds")
 int wasm_nvs_store_creds(const uint8_t *ssid, size_t ssid_len, const uint8_t *pw, size_t pw_len);

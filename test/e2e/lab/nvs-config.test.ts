@@ -50,6 +50,7 @@ test('one image per chip, roles and credentials in NVS; Update Credentials needs
     assert.equal(initiatorNvs.get('ssid'), 'home');
     assert.equal(initiatorNvs.get('password'), 'first-password');
     assert.equal(initiatorNvs.has('pair_key'), false, 'the pair key left the initiator');
+    assert.equal(initiatorNvs.get('provisioned'), 1, 'a reboot rejoins with what it kept');
     const flashText = Buffer.from(await lab.readFlash(i1!.index, 0, 0x10000)).toString('latin1');
     assert.ok(!flashText.includes(Buffer.from(KEY, 'hex').toString('latin1')), 'not even as stale bytes');
     assert.ok((await nvsOf(lab, r!.index)).has('pair_key'));

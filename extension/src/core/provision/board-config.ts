@@ -43,6 +43,8 @@ export const BOARD_CONFIG_KEYS = {
   beaconMs: 'beacon_ms',
   windowS: 'window_s',
   scanS: 'scan_s',
+  /** Set by the firmware, never by the extension: an initiator that kept its credentials. */
+  provisioned: 'provisioned',
 } as const;
 
 /** epv_role_t and epv_mode_t values. */
