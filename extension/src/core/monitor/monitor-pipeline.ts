@@ -162,7 +162,8 @@ export class MonitorPipeline implements Disposable {
 
   /** The transcript for "save to file": redacted, without ANSI codes, `\n` line ends. */
   saveText(): string {
-    const lines = this.transcriptOpen ? [...this.transcript, this.transcriptOpen] : this.transcript;
+    const kept = this.transcript.length > this.maxTranscriptLines ? this.transcript.slice(-this.maxTranscriptLines) : this.transcript;
+    const lines = this.transcriptOpen ? [...kept, this.transcriptOpen] : kept;
     return lines.length > 0 ? lines.join('\n') + '\n' : '';
   }
 
@@ -220,7 +221,11 @@ export class MonitorPipeline implements Disposable {
   private pushTranscript(): void {
     this.transcript.push(this.transcriptOpen);
     this.transcriptOpen = '';
-    if (this.transcript.length > this.maxTranscriptLines) this.transcript.splice(0, this.transcript.length - this.maxTranscriptLines);
+    // Trimmed in batches: dropping one line from the front of a full 100,000-line array at every line
+    // was most of the pipeline's time (bench/, docs/PERFORMANCE.md). saveText() keeps only the newest max.
+    if (this.transcript.length > this.maxTranscriptLines + Math.max(64, this.maxTranscriptLines >> 3)) {
+      this.transcript.splice(0, this.transcript.length - this.maxTranscriptLines);
+    }
   }
 
   private output(text: string): void {

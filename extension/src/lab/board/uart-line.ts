@@ -54,9 +54,14 @@ export class UartLine implements Disposable {
 
   private schedule(): void {
     if (this.timer || this.queue.length === 0 || this.disposed) return;
-    const head = this.queue[0];
-    const due = this.wireTime + byteMs(head.senderBaud) - performance.now();
-    this.timer = setTimeout(() => this.pump(), Math.max(TICK_MS, Math.ceil(due)));
+    const now = performance.now();
+    const due = this.wireTime + byteMs(this.queue[0].senderBaud) - now;
+    // When all that is queued is on the wire within a tick, wake when its last byte is: a short answer then
+    // arrives when it would on a real wire, not a tick later. A stop-and-wait protocol (esptool's block
+    // loop) paid up to two ticks per block for that, 3-5 % of the line rate (bench/, docs/PERFORMANCE.md).
+    const drained = this.wireTime + this.queue.reduce((ms, p) => ms + (p.data.length - p.offset) * byteMs(p.senderBaud), 0) - now;
+    const wait = drained <= TICK_MS ? Math.max(due, drained) : Math.max(TICK_MS, due);
+    this.timer = setTimeout(() => this.pump(), Math.max(0, Math.ceil(wait)));
   }
 
   private pump(): void {
