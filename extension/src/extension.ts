@@ -14,10 +14,12 @@ import { registerCredentialCommands } from './vscode/commands/credential-command
 import { registerPairKeyCommands } from './vscode/commands/pair-key-commands';
 import { registerFlashCommands } from './vscode/commands/flash-commands';
 import { registerLabCommands } from './vscode/commands/lab-commands';
+import { registerLastRunCommands } from './vscode/commands/last-run-commands';
 import { registerProvisionCommands } from './vscode/commands/provision-commands';
 import { registerRoleCommands } from './vscode/commands/role-commands';
 import { setUpDiscovery } from './vscode/discovery-setup';
 import { LabController } from './vscode/lab-controller';
+import { LastRunTreeProvider } from './vscode/last-run-tree';
 import { buildCacheRoot } from './vscode/provision-run';
 import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
@@ -45,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const tree = new BoardTreeProvider(registry);
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
   const statusBar = new PairStatusBar(registry);
+  const lastRun = new LastRunTreeProvider();
+  const lastRunView = vscode.window.createTreeView('espnow.lastRun', { treeDataProvider: lastRun });
   // Scan fast while the Boards view is on screen (hotplug within a second), slowly otherwise.
   const pollWithView = view.onDidChangeVisibility((e) => discovery.setPollInterval(e.visible ? 500 : 3000));
   discovery.setPollInterval(view.visible ? 500 : 3000);
@@ -56,6 +60,9 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     view,
     pollWithView,
     statusBar,
+    lastRun,
+    lastRunView,
+    ...registerLastRunCommands(ctx, lastRun),
     secretRedactor,
     clearText,
     monitors,
@@ -67,13 +74,13 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerPairKeyCommands(ctx, buildCacheRoot(places)),
     lab,
     ...registerLabCommands(ctx, lab),
-    ...registerProvisionCommands(ctx, lab, places),
+    ...registerProvisionCommands(ctx, lab, places, lastRun),
     ...registerBuildCommands(ctx, places, lab),
     // Last, so the lab and monitors can still log while they shut down.
     log,
   );
   log.info('ESP-NOW Provision activated');
-  return { boards: registry, discovery, statusBar, tree, monitors, lab, addDiscoverySource: (s) => discovery.addSource(s) };
+  return { boards: registry, discovery, statusBar, tree, lastRun, monitors, lab, addDiscoverySource: (s) => discovery.addSource(s) };
 }
 
 export function deactivate(): void {}

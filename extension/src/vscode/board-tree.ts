@@ -67,9 +67,9 @@ function boardItem(b: Board): vscode.TreeItem {
   return item;
 }
 
-/** The board's short name: "ESP32-S3 00:00:01" (chip and the last three MAC bytes) once identified, else what the port says. */
+/** The board's name: the one the user gave it (Rename Board), else chip and the last three MAC bytes. */
 export function boardLabel(b: Board): string {
-  return b.chipInfo ? `${b.chipInfo.chip} ${b.chipInfo.mac.slice(-8)}` : b.port.description;
+  return b.name;
 }
 
 function shortPath(path: string): string {

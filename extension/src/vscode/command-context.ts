@@ -41,10 +41,23 @@ export function registerCommand(ctx: CommandContext, id: string, handler: (...ar
   });
 }
 
+/**
+ * A failed command's message, with what the user can do about it: Open Settings when the error names an
+ * `espnow.…` setting (it opens on that setting), and the log.
+ */
 export function reportError(ctx: CommandContext, where: string, e: unknown): void {
   const text = isProvisionError(e) ? e.describe() : e instanceof Error ? e.message : String(e);
   ctx.log.error(`${where}: ${text}`);
-  void vscode.window.showErrorMessage(`ESP-NOW: ${text}`);
+  const setting = isProvisionError(e) && e.kind === 'config' ? settingNamedIn(text) : undefined;
+  void vscode.window.showErrorMessage(`ESP-NOW: ${text}`, ...(setting ? ['Open Settings'] : []), 'Show Log').then((c) => {
+    if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+    if (c === 'Show Log') ctx.log.show();
+  });
+}
+
+/** The first `espnow.…` setting a message names (errors name the setting to fix), if any. */
+export function settingNamedIn(text: string): string | undefined {
+  return /\bespnow\.[A-Za-z]+(?:\.[A-Za-z]+)*/.exec(text)?.[0];
 }
 
 /** The board a command acts on: the tree item it was invoked on, or one the user picks. */

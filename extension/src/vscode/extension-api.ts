@@ -4,6 +4,7 @@ import type { DiscoverySource } from '../core/boards/discovery-source';
 import type { Disposable } from '../core/common/disposable';
 import type { LabController } from './lab-controller';
 import type { BoardTreeProvider } from './board-tree';
+import type { LastRunTreeProvider } from './last-run-tree';
 import type { MonitorManager } from './monitor-manager';
 import type { PairStatusBar } from './pair-status-bar';
 
@@ -16,6 +17,8 @@ export interface EspNowApi {
   readonly discovery: BoardDiscovery;
   readonly statusBar: PairStatusBar;
   readonly tree: BoardTreeProvider;
+  /** The Last Run view: every board of the latest run, kept until the next. */
+  readonly lastRun: LastRunTreeProvider;
   readonly monitors: MonitorManager;
   readonly lab: LabController;
   addDiscoverySource(source: DiscoverySource): Disposable;

@@ -68,7 +68,9 @@ export class MonitorManager implements vscode.Disposable {
       if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'failed', reason: reasonOfError(e) });
       this.onError(e);
     });
-    const terminal = vscode.window.createTerminal({ name: `ESP-NOW ${board.chipInfo?.chip ?? path.replace(/^.*[/:]/, '')}`, pty, iconPath: new vscode.ThemeIcon('pulse') });
+    // Tabs by name and role ("kitchen · initiator"), so several monitors are told apart without reading ports.
+    const tab = board.role === 'none' ? boardLabel(board) : `${boardLabel(board)} · ${board.role}`;
+    const terminal = vscode.window.createTerminal({ name: tab, pty, iconPath: new vscode.ThemeIcon(board.role === 'responder' ? 'broadcast' : 'pulse') });
     this.open.set(path, { terminal, session });
     this.registry.setActivity(path, { kind: 'monitoring' });
     terminal.show(preserveFocus);

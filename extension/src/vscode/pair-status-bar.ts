@@ -4,7 +4,7 @@ import type { Disposable } from '../core/common/disposable';
 import { describeSelection, selectBoards } from '../core/provision/pair-selection';
 import { boardLabel } from './board-tree';
 
-/** Shows the pair Provision Pair would use; clicking it runs Provision Pair. */
+/** Shows the pair Provision Pair would use by name ("ESP-NOW: kitchen → ESP32-C3 00:00:02"); clicking it runs Provision Pair. */
 export class PairStatusBar implements Disposable {
   private readonly item = vscode.window.createStatusBarItem('espnow.pair', vscode.StatusBarAlignment.Left, 50);
   private readonly subscription: Disposable;
@@ -19,8 +19,7 @@ export class PairStatusBar implements Disposable {
 
   update(): void {
     const sel = selectBoards(this.registry.list());
-    const short = (b: Parameters<typeof boardLabel>[0]) => b.chipInfo?.chip ?? b.port.path.replace(/^.*[/:]/, '');
-    this.item.text = `$(radio-tower) ESP-NOW: ${describeSelection(sel, short)}`;
+    this.item.text = `$(radio-tower) ESP-NOW: ${describeSelection(sel, boardLabel)}`;
     const lines = [];
     if (sel.responder) lines.push(`Responder: ${boardLabel(sel.responder)} (${sel.responder.port.path})`);
     for (const i of sel.initiators) lines.push(`Initiator: ${boardLabel(i)} (${i.port.path})`);

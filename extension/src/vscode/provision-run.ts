@@ -36,7 +36,7 @@ export async function runProvisioning(
   places: ProvisionPlaces,
   responder: Board,
   initiators: readonly Board[],
-  options: { readonly updateOnly?: boolean } = {},
+  options: { readonly updateOnly?: boolean; readonly signal?: AbortSignal } = {},
 ): Promise<ProvisionResult> {
   const settings = ctx.settings();
   const creds = await resolveWifiCredentials(settings, ctx.secrets);
@@ -53,6 +53,8 @@ export async function runProvisioning(
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'ESP-NOW', cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
+    // Cancel from elsewhere (the "already in progress" message) stops the run like the progress's button.
+    options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
     try {
       progress.report({ message: 'identifying boards…' });
       const boards = await Promise.all(chosen.map(async (b, i) => toProvisionBoard(ctx, b, i === 0 ? 'responder' : 'initiator', initiators.length, i)));
@@ -68,7 +70,12 @@ export async function runProvisioning(
             ctx.registry.setFirmware(b.path, `${b.role} for ${b.target}, ${r.toolchain}${r.cached ? ' (cached)' : ''}`);
             return r;
           },
-          flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter: ctx.arbiter, baud: settings.flashBaud, signal, onProgress, log: (l) => ctx.log.info(l) }),
+          flash: async (targets, signal, onProgress) => {
+            const r = await flashBoards(targets, { arbiter: ctx.arbiter, baud: settings.flashBaud, signal, onProgress, log: (l) => ctx.log.info(l) });
+            // The flasher asked every board's ROM: chip and MAC are known now, as after Identify Board.
+            for (const b of r.results) if (b.chipInfo) await ctx.registry.setChipInfo(b.path, b.chipInfo).catch(() => undefined);
+            return r;
+          },
           monitor: async (b) => sessionMonitor(ctx.monitors.show(chosen.find((c) => c.port.path === b.path)!, true), false),
         },
       );

@@ -32,7 +32,11 @@ describe('Roles', () => {
     await setRole('espnow.setRoleInitiator', i);
     assert.equal(roleAt(r), 'responder');
     assert.equal(roleAt(i), 'initiator');
-    await until('the status bar shows the pair', () => a.statusBar.text.includes(`tty${r} → tty${i}`), a.boards.onDidChange);
+    // By name: a board's default name is what its port says until its ROM has told chip and MAC.
+    await until('the status bar shows the pair by name', () => a.statusBar.text.includes(`Test CP2102 ${r} → Test CP2102 ${i}`), a.boards.onDidChange);
+    await vscode.commands.executeCommand('espnow.renameBoard', `/dev/tty${r}`, 'bench responder');
+    await until('the status bar shows the new name', () => a.statusBar.text.includes(`ESP-NOW: bench responder → Test CP2102 ${i}`), a.boards.onDidChange);
+    await vscode.commands.executeCommand('espnow.renameBoard', `/dev/tty${r}`, '');
     await setRole('espnow.setRoleNone', r);
     await setRole('espnow.setRoleNone', i);
     assert.equal(roleAt(r), 'none');

@@ -1,7 +1,8 @@
 import { DisposableStore, type Disposable } from '../common/disposable';
 import { Emitter } from '../common/emitter';
 import { ProvisionError } from '../common/errors';
-import { identityOf, type Board, type BoardActivity, type ChipInfo, type Role } from './board';
+import { defaultBoardName, identityOf, type Board, type BoardActivity, type ChipInfo, type Role } from './board';
+import { BoardNames } from './board-names';
 import type { BoardDiscovery } from './board-discovery';
 import type { DetectedPort } from './detected-port';
 import type { KeyValueStore } from './key-value-store';
@@ -20,6 +21,7 @@ export class BoardRegistry implements Disposable {
   private readonly firmware = new Map<string, string>();
   /** Chip info of boards whose only identity is their path: valid while they stay plugged in. */
   private readonly volatileChipInfo = new Map<string, ChipInfo>();
+  private readonly names: BoardNames;
 
   readonly onDidChange = this.changeEmitter.event;
 
@@ -28,6 +30,7 @@ export class BoardRegistry implements Disposable {
     private readonly roles: RoleStore,
     private readonly kv: KeyValueStore,
   ) {
+    this.names = new BoardNames(kv);
     this.store.add(
       discovery.onDidChange((diff) => {
         for (const p of diff.removed) {
@@ -65,6 +68,7 @@ export class BoardRegistry implements Disposable {
     if (before.startsWith('path:')) this.volatileChipInfo.set(path, info);
     else await this.kv.update(CHIP_CACHE_KEY, { ...this.chipCache(), [before]: info });
     await this.roles.link(before, after);
+    await this.names.link(before, after);
     this.changeEmitter.fire();
   }
 
@@ -76,6 +80,12 @@ export class BoardRegistry implements Disposable {
   /** Records what was built for the board at `path` (shown in its tooltip until it goes away). */
   setFirmware(path: string, description: string): void {
     this.firmware.set(path, description);
+    this.changeEmitter.fire();
+  }
+
+  /** Names a board (kept per identity, like its role); '' gives it back its default name. */
+  async setName(path: string, name: string): Promise<void> {
+    await this.names.set(this.get(path).identity, name);
     this.changeEmitter.fire();
   }
 
@@ -93,6 +103,7 @@ export class BoardRegistry implements Disposable {
     return {
       port,
       identity,
+      name: this.names.get(identity) ?? defaultBoardName(port, chipInfo),
       chipInfo,
       role: this.roles.get(identity),
       activity: this.activities.get(port.path) ?? { kind: 'idle' },

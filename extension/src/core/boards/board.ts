@@ -29,11 +29,18 @@ export interface Board {
   readonly port: DetectedPort;
   /** Stable key for roles and caches: MAC once known, else USB serial number, else the path. */
   readonly identity: string;
+  /** What every front end calls the board: the name the user gave it, else defaultBoardName. */
+  readonly name: string;
   readonly chipInfo?: ChipInfo;
   readonly role: Role;
   readonly activity: BoardActivity;
   /** The firmware last built for it in this session: "responder for esp32c3, ESP-IDF 5.4.1". */
   readonly firmware?: string;
+}
+
+/** A board's name until the user gives it one: "ESP32-S3 00:00:01" (chip and the last three MAC bytes) once identified, else what the port says. */
+export function defaultBoardName(port: DetectedPort, chipInfo: ChipInfo | undefined): string {
+  return chipInfo ? `${chipInfo.chip} ${chipInfo.mac.slice(-8)}` : port.description;
 }
 
 /** Formats a MAC the way ESP-IDF logs print it. */

@@ -102,3 +102,15 @@ function rfc2217Key(path: string, name: string): string {
     throw e;
   }
 }
+
+/** A name a user gives a board: what the tree, the status bar and messages call it. */
+export const BOARD_NAME_MAX_CHARS = 32;
+
+/** 1–32 characters without control characters (the tree, the status bar and terminal tabs show it on one line). */
+export function checkBoardName(name: string, what: string): string {
+  const chars = [...name].length;
+  if (chars === 0) throw bad(what, 'is empty', 'Type a name, e.g. "kitchen sensor".');
+  if (chars > BOARD_NAME_MAX_CHARS) throw bad(what, `has ${chars} characters`, `Keep it to ${BOARD_NAME_MAX_CHARS}: the tree and the status bar show it on one line.`);
+  if (CONTROL_CHAR.test(name)) throw bad(what, 'holds a control character', 'Type the name on one line.');
+  return name;
+}

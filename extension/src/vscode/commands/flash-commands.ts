@@ -35,7 +35,7 @@ async function identify(ctx: CommandContext, board: Board) {
     await ctx.registry.setChipInfo(path, result.chipInfo);
     ctx.registry.setActivity(path, ctx.monitors.sessionOf(path) ? { kind: 'monitoring' } : { kind: 'idle' });
     ctx.log.info(`${path}: ${result.description}, MAC ${result.chipInfo.mac}`);
-    void vscode.window.setStatusBarMessage(`ESP-NOW: ${path} is ${result.description}, MAC ${result.chipInfo.mac}`, 5000);
+    void vscode.window.setStatusBarMessage(`ESP-NOW: ${boardLabel(board)} is ${result.description}, MAC ${result.chipInfo.mac}`, 5000);
     return result;
   } catch (e) {
     ctx.registry.setActivity(path, { kind: 'failed', reason: reasonOfError(e) });

@@ -106,7 +106,7 @@ test('there is one responder: setting a new one demotes the old', async () => {
 
 test('pair selection explains what is missing', () => {
   assert.match(selectBoards([]).problems[0], /No boards are connected/);
-  const s = selectBoards([{ port: cp210x('/x'), identity: 'a', role: 'none', activity: { kind: 'idle' } }]);
+  const s = selectBoards([{ port: cp210x('/x'), identity: 'a', name: 'CP210x', role: 'none', activity: { kind: 'idle' } }]);
   assert.equal(s.problems.length, 2);
   assert.match(s.problems.join(' '), /Set Role: Responder/);
 });
@@ -116,4 +116,25 @@ test('an unknown board is a clear error', async () => {
   await s.discovery.refresh();
   assert.throws(() => s.registry.get('/dev/ttyUSB9'), /No connected board matches "\/dev\/ttyUSB9"/);
   s.dispose();
+});
+
+test('a board is called by its chip and MAC until renamed; the name follows it from its serial number to its MAC and across re-plugs', async () => {
+  const kv = new MemoryKeyValueStore();
+  const s = setup([cp210x('/dev/ttyUSB0')], kv);
+  await s.discovery.refresh();
+  assert.equal(s.registry.get('/dev/ttyUSB0').name, 'CP210x', 'what the port says before the ROM is asked');
+  await s.registry.setName('/dev/ttyUSB0', '  kitchen sensor ');
+  assert.equal(s.registry.get('/dev/ttyUSB0').name, 'kitchen sensor');
+  await s.registry.setChipInfo('/dev/ttyUSB0', { chip: 'ESP32-C3', mac: 'aa:bb:cc:00:11:22' });
+  assert.equal(s.registry.get('/dev/ttyUSB0').name, 'kitchen sensor', 'kept when the identity becomes the MAC');
+  s.dispose();
+
+  const again = setup([cp210x('/dev/ttyUSB3')], kv);
+  await again.discovery.refresh();
+  assert.equal(again.registry.get('/dev/ttyUSB3').name, 'kitchen sensor');
+  await again.registry.setName('/dev/ttyUSB3', '');
+  assert.equal(again.registry.get('/dev/ttyUSB3').name, 'ESP32-C3 00:11:22', 'an empty name gives back chip and MAC');
+  await assert.rejects(again.registry.setName('/dev/ttyUSB3', 'x'.repeat(33)), /A board name has 33 characters/);
+  await assert.rejects(again.registry.setName('/dev/ttyUSB3', 'two\nlines'), /control character/);
+  again.dispose();
 });

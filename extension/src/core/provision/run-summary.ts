@@ -1,0 +1,46 @@
+import { failureText, isFault, reasonInfo } from './failure-reasons';
+import type { ProvisionResult, ProvisionStage } from './provision-workflow';
+
+/** One board's line of a finished run: its name, how it ended in the failure table's words, its IP if it got one. */
+export interface RunSummaryRow {
+  readonly board: string;
+  readonly fault: boolean;
+  /** "IP 192.168.4.2", "served the initiators", "no credentials received (…)". */
+  readonly text: string;
+  readonly ip?: string;
+  /** What to do about a fault, from the failure table. */
+  readonly hint?: string;
+}
+
+/** A finished Provision Pair / Fleet run as the Last Run view and notifications show it, kept until the next run. */
+export interface RunSummary {
+  readonly title: string;
+  readonly outcome: ProvisionResult['outcome'];
+  readonly stage: ProvisionStage;
+  readonly endedAt: Date;
+  /** "build 1.2 s · flash 3.4 s · provisioning 5.6 s": the stages that ran. */
+  readonly times: string;
+  readonly rows: readonly RunSummaryRow[];
+}
+
+const STAGE_NAMES: Partial<Record<ProvisionStage, string>> = { building: 'build', flashing: 'flash', monitoring: 'monitors', following: 'provisioning' };
+
+/** Seconds per stage that ran, in run order. */
+export function formatStageTimes(timings: ProvisionResult['timings']): string {
+  return Object.entries(STAGE_NAMES)
+    .filter(([stage]) => timings[stage as ProvisionStage] !== undefined)
+    .map(([stage, name]) => `${name} ${(timings[stage as ProvisionStage]! / 1000).toFixed(1)} s`)
+    .join(' · ');
+}
+
+/** Every board of a run, successes included (a fleet's two IPs as well as its one failure). */
+export function summarizeRun(title: string, r: ProvisionResult, endedAt: Date): RunSummary {
+  const rows = r.boards.map((o): RunSummaryRow => {
+    const ip = o.reason === 'provisioned' ? (r.ips.get(o.board) ?? o.detail) : undefined;
+    const hint = reasonInfo(o.reason).hint;
+    return { board: o.board, fault: isFault(o), text: ip ? `IP ${ip}` : failureText(o.reason, o.detail), ...(ip ? { ip } : {}), ...(hint && isFault(o) ? { hint } : {}) };
+  });
+  // A run cut short before any board was judged still says which boards got an IP.
+  for (const [board, ip] of r.ips) if (!rows.some((row) => row.board === board)) rows.push({ board, fault: false, text: `IP ${ip}`, ip });
+  return { title, outcome: r.outcome, stage: r.stage, endedAt, times: formatStageTimes(r.timings), rows };
+}
