@@ -260,6 +260,11 @@ export function mapLoaderError(e: unknown, board: string, linkError?: Error, sig
   if (/timed? ?out|No serial data|data stream stopped/i.test(msg)) {
     return new ProvisionError('timeout', `stopped answering the bootloader (${msg}).`, board, 'Check the cable and the power supply, then flash again.', { cause: e });
   }
+  // Status 1,7 is the loader's "invalid CRC in message": bytes changed on the wire, as esptool-js's own
+  // "serial noise or corruption" says from the host's side. The fault table's byte-error row lands here.
+  if (/failed with status 1,7\b|serial noise or corruption/i.test(msg)) {
+    return new ProvisionError('checksum', `Bytes were corrupted on the serial line (${msg}).`, board, 'Check the cable, or lower the flash baud, and flash again.', { cause: e });
+  }
   if (/not open|closed|device has been lost|port/i.test(msg)) {
     return new ProvisionError('port-io', `The serial connection failed: ${msg}`, board, 'Check the cable and flash again.', { cause: e });
   }

@@ -95,7 +95,10 @@ class FileFlashStore implements FlashStore {
         end = start + 1;
       }
     }
-    fs.fdatasyncSync(this.fd);
+    // No fdatasync: what is written is in the OS's cache, so it survives the lab's process (what the lab
+    // promises: a board keeps its firmware across lab restarts); only a host power loss could lose it, and
+    // then the board is flashed again. A sync per flush blocked the event loop that paces every board's
+    // UART: 7 % of the main thread when 32 boards flash in parallel (bench/, docs/PERFORMANCE.md).
   }
 
   dispose(): void {
