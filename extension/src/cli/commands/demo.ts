@@ -9,6 +9,7 @@ import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
 import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
+import { runPartName, runRoles } from '../../core/provision/run-plan';
 import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { ChipKind } from '../../lab/chip/chip-program';
@@ -93,7 +94,8 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' }, ...(capturePath ? { air: { capturePath } } : {}) });
     await deps.onLab?.(lab);
     stopIfInterrupted();
-    const boards = lab.boardList.map((b, i) => ({ url: b.url, chip: chips[i], role: i === 0 ? ('responder' as const) : ('initiator' as const), name: i === 0 ? 'responder' : initiators === 1 ? 'initiator' : `initiator ${i}` }));
+    const roles = runRoles(initiators);
+    const boards = lab.boardList.map((b, i) => ({ url: b.url, chip: chips[i], role: roles[i]!, name: runPartName(roles[i]!, i, initiators) }));
 
     step('Identifying every board through its ROM bootloader');
     for (const o of await identifyBoards(boards.map((b) => b.url), { arbiter })) {

@@ -13,6 +13,7 @@ import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
 import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
+import { runPartName, runRoles } from '../../core/provision/run-plan';
 import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { secs } from '../board-output';
@@ -94,10 +95,11 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     for (const o of failed) io.err(`  ${o.error!.describe()}`);
     return exitCodeOf[failed[0].error!.kind]; // what `flash` exits with for the same fault
   }
+  const roles = runRoles(initiators.length);
   const boards: ProvisionBoard[] = ids.map((o, i) => ({
     path: o.path,
-    name: i === 0 ? 'responder' : initiators.length === 1 ? 'initiator' : `initiator ${i}`,
-    role: i === 0 ? 'responder' : 'initiator',
+    name: runPartName(roles[i]!, i, initiators.length),
+    role: roles[i]!,
     target: chipKey(o.result!.chipInfo.chip),
   }));
   for (const [i, o] of ids.entries()) io.out(`  ${boards[i].name.padEnd(12)} ${o.result!.description}, MAC ${o.result!.chipInfo.mac} (${o.path})`);
