@@ -6,6 +6,7 @@
 // the command palette, and see the initiator's IP in the tree and in the result message. The picture of that
 // success is the README's screenshot.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const SSID = 'home-network';
 const PASSWORD = 'correct horse 42';
@@ -75,8 +76,7 @@ export async function runUiTest({ page, url, userSettingsFile, screenshot, log }
 
     const boardRows = page.locator('.part.sidebar .monaco-list-row', { hasText: /Virtual ESP32|ESP32-S3|ESP32-C3/ });
     await step(log, 'see two virtual boards in the tree', async () => {
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Virtual lab' }).first().waitFor({ timeout: 30_000 });
-      await boardRows.nth(1).waitFor({ timeout: 15_000 });
+      await boardRows.nth(1).waitFor({ timeout: 45_000 });
     });
 
     // A board's port (its RFC2217 address) is in its row whatever else the row shows: rows are found by it.
@@ -155,7 +155,8 @@ export async function runUiTest({ page, url, userSettingsFile, screenshot, log }
       log(`  tree row: "${await waitForRow(page, responderPort, ['responder'], 5_000)}"`);
       // Readable on screen, not only in the accessible label: at the default sidebar width the row must not
       // cut off the role or the IP.
-      const hidden = [...(await cutOff(rowOf(initiatorPort), ['initiator', ip])), ...(await cutOff(rowOf(responderPort), ['responder']))];
+      // A provisioned row reads its IP first (its icon says it is done); a role word before it would not fit.
+      const hidden = [...(await cutOff(rowOf(initiatorPort), [ip])), ...(await cutOff(rowOf(responderPort), ['responder']))];
       if (hidden.length) {
         problems.push(`at the default sidebar width the tree cuts off ${hidden.map((h) => `"${h}"`).join(', ')}; rows on screen: ${JSON.stringify(await page.locator('.part.sidebar .monaco-list-row').allInnerTexts())}`);
       }
@@ -176,6 +177,28 @@ export async function runUiTest({ page, url, userSettingsFile, screenshot, log }
     await page.mouse.move(700, 450); // no hover tooltip over the tree in the picture
     await page.screenshot({ path: screenshot });
     log(`  screenshot: ${screenshot}`);
+
+    // The result outlives its toast: the Last Run view lists every board of the run, the initiator with its IP,
+    // readable at the default sidebar width next to the Boards tree.
+    await step(log, `see the Last Run view keep the run: the initiator with IP ${ip}, the responder served`, async () => {
+      const deadline = Date.now() + 10_000;
+      let labels = [];
+      for (;;) {
+        labels = await rowLabels(page);
+        if (labels.some((l) => /^Provision Pair succeeded/.test(l)) && labels.some((l) => l.startsWith('initiator (') && l.endsWith(`, IP ${ip}`))) break;
+        if (Date.now() > deadline) throw new Error(`the Last Run view shows no row "initiator (…), IP ${ip}"; rows: ${JSON.stringify(labels)}`);
+        await page.waitForTimeout(250);
+      }
+      if (!labels.some((l) => /^responder \(.*\), served the initiators$/.test(l))) problems.push(`the Last Run view shows no served responder; rows: ${JSON.stringify(labels)}`);
+      const label = labels.find((l) => l.startsWith('initiator (') && l.endsWith(`, IP ${ip}`));
+      const hidden = await cutOff(page.locator(`.part.sidebar .monaco-list-row[aria-label="${label}"]`).first(), [ip]);
+      if (hidden.length) problems.push(`at the default sidebar width the Last Run view cuts off ${hidden.map((h) => `"${h}"`).join(', ')}`);
+      await page.keyboard.press('Escape');
+      await page.mouse.move(700, 450);
+      const shot = join(dirname(screenshot), 'ui-last-run-pair.png');
+      await page.screenshot({ path: shot });
+      log(`  screenshot: ${shot}`);
+    });
 
   } catch (e) {
     problems.unshift(e.message);

@@ -18,10 +18,15 @@ export class BoardTreeProvider implements vscode.TreeDataProvider<BoardTreeNode>
     this.subscription = registry.onDidChange(() => this.changed.fire(undefined));
   }
 
+  /**
+   * Boards grouped by where they were found (USB, remote, virtual lab) when they come from more than one
+   * place; from one, the rows sit at the top level: a group's indent would cost the width an IP needs.
+   */
   getChildren(node?: BoardTreeNode): BoardTreeNode[] {
     const boards = this.registry.list();
     if (!node) {
       const sources = [...new Set(boards.map((b) => b.port.source))];
+      if (sources.length === 1) return boards.map((board) => ({ kind: 'board', board }));
       return sources.map((source) => ({ kind: 'group', source }));
     }
     if (node.kind === 'group') return boards.filter((b) => b.port.source === node.source).map((board) => ({ kind: 'board', board }));
@@ -29,7 +34,8 @@ export class BoardTreeProvider implements vscode.TreeDataProvider<BoardTreeNode>
   }
 
   getParent(node: BoardTreeNode): BoardTreeNode | undefined {
-    return node.kind === 'board' ? { kind: 'group', source: node.board.port.source } : undefined;
+    if (node.kind === 'group' || new Set(this.registry.list().map((b) => b.port.source)).size <= 1) return undefined;
+    return { kind: 'group', source: node.board.port.source };
   }
 
   getTreeItem(node: BoardTreeNode): vscode.TreeItem {
@@ -56,14 +62,16 @@ export class BoardTreeProvider implements vscode.TreeDataProvider<BoardTreeNode>
 function boardItem(b: Board): vscode.TreeItem {
   const item = new vscode.TreeItem(boardLabel(b), vscode.TreeItemCollapsibleState.None);
   item.id = `board:${b.port.path}`;
-  const parts: string[] = [];
-  if (b.role !== 'none') parts.push(b.role);
-  parts.push(b.activity.kind === 'provisioned' ? `IP ${b.activity.ip}` : describeActivity(b.activity));
-  item.description = parts.join(' · ');
+  // A provisioned board's IP comes first (its icon says it is done): at the default sidebar width the name and
+  // an IP fit, a role word before the IP does not.
+  const state = b.activity.kind === 'provisioned' ? b.activity.ip : describeActivity(b.activity);
+  const parts = b.activity.kind === 'provisioned' ? [state, b.role] : [b.role, state];
+  item.description = parts.filter((p) => p !== 'none').join(' · ');
   item.contextValue = `board.${b.role}`;
   item.iconPath = iconFor(b);
   item.tooltip = tooltipFor(b);
-  item.accessibilityInformation = { label: `${boardLabel(b)}, ${item.description}, ${shortPath(b.port.path)}` };
+  const said = b.activity.kind === 'provisioned' ? `${b.role === 'none' ? '' : `${b.role} · `}IP ${b.activity.ip}` : item.description;
+  item.accessibilityInformation = { label: `${boardLabel(b)}, ${said}, ${shortPath(b.port.path)}` };
   return item;
 }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../core/common/disposable';
-import type { RunSummary, RunSummaryRow } from '../core/provision/run-summary';
+import { splitRunBoardName, type RunSummary, type RunSummaryRow } from '../core/provision/run-summary';
 
 export type LastRunNode = { readonly kind: 'run'; readonly run: RunSummary } | { readonly kind: 'board'; readonly row: RunSummaryRow };
 
@@ -24,14 +24,14 @@ export class LastRunTreeProvider implements vscode.TreeDataProvider<LastRunNode>
     return this.current;
   }
 
+  /** The run's line, then one line per board, all at the top level: an indent would cost the width an IP needs. */
   getChildren(node?: LastRunNode): LastRunNode[] {
-    if (!this.current || node?.kind === 'board') return [];
-    if (!node) return [{ kind: 'run', run: this.current }];
-    return node.run.rows.map((row) => ({ kind: 'board', row }));
+    if (!this.current || node) return [];
+    return [{ kind: 'run', run: this.current }, ...this.current.rows.map((row): LastRunNode => ({ kind: 'board', row }))];
   }
 
-  getParent(node: LastRunNode): LastRunNode | undefined {
-    return node.kind === 'board' && this.current ? { kind: 'run', run: this.current } : undefined;
+  getParent(): LastRunNode | undefined {
+    return undefined;
   }
 
   getTreeItem(node: LastRunNode): vscode.TreeItem {
@@ -46,7 +46,7 @@ export class LastRunTreeProvider implements vscode.TreeDataProvider<LastRunNode>
 const OUTCOME_WORDS: Record<RunSummary['outcome'], string> = { succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' };
 
 function runItem(run: RunSummary): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${run.title} ${OUTCOME_WORDS[run.outcome]}`, vscode.TreeItemCollapsibleState.Expanded);
+  const item = new vscode.TreeItem(`${run.title} ${OUTCOME_WORDS[run.outcome]}`, vscode.TreeItemCollapsibleState.None);
   item.id = 'lastRun:run';
   const at = run.endedAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   item.description = [at, run.times].filter(Boolean).join(' · ');
@@ -56,10 +56,13 @@ function runItem(run: RunSummary): vscode.TreeItem {
   return item;
 }
 
+/** Like a Boards row, most important first: the board's name, then its IP or reason, then its part in the run. */
 function rowItem(row: RunSummaryRow): vscode.TreeItem {
-  const item = new vscode.TreeItem(row.board, vscode.TreeItemCollapsibleState.None);
+  const { part, name } = splitRunBoardName(row.board);
+  const item = new vscode.TreeItem(name ?? part, vscode.TreeItemCollapsibleState.None);
   item.id = `lastRun:board:${row.board}`;
-  item.description = row.text;
+  // The outcome first (the bare IP: the icon says it succeeded), then the board's part in the run.
+  item.description = name ? `${row.ip ?? row.text} · ${part}` : row.text;
   item.iconPath = row.ip ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')) : row.fault ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')) : new vscode.ThemeIcon('circle-outline');
   item.tooltip = `${row.board}: ${row.text}${row.hint ? `\n${row.hint}` : ''}`;
   item.accessibilityInformation = { label: `${row.board}, ${row.text}` };

@@ -14,8 +14,11 @@ const BUSY = new Set(['identifying', 'building', 'flashing']);
  */
 async function rowsShowingProgress(a: EspNowApi): Promise<string[]> {
   const busy: string[] = [];
-  for (const group of (await a.tree.getChildren()) ?? []) {
-    for (const node of (await a.tree.getChildren(group)) ?? []) {
+  // Boards sit under a group per source, or at the top level when they all come from one.
+  const nodes = [];
+  for (const top of (await a.tree.getChildren()) ?? []) nodes.push(...(top.kind === 'group' ? ((await a.tree.getChildren(top)) ?? []) : [top]));
+  {
+    for (const node of nodes) {
       const item = await a.tree.getTreeItem(node);
       const icon = (item.iconPath as { id?: string } | undefined)?.id ?? '';
       const description = String(item.description ?? '');

@@ -38,9 +38,14 @@ export interface Board {
   readonly firmware?: string;
 }
 
-/** A board's name until the user gives it one: "ESP32-S3 00:00:01" (chip and the last three MAC bytes) once identified, else what the port says. */
+/**
+ * A board's name until the user gives it one: "ESP32-S3 00:00:01" (chip and the last three MAC bytes) once the
+ * ROM has told them, or the source has (virtual boards), else what the port says.
+ */
 export function defaultBoardName(port: DetectedPort, chipInfo: ChipInfo | undefined): string {
-  return chipInfo ? `${chipInfo.chip} ${chipInfo.mac.slice(-8)}` : port.description;
+  const chip = chipInfo?.chip ?? port.chipHint;
+  const mac = chipInfo?.mac ?? (port.macHint ? normaliseMac(port.macHint) : undefined);
+  return chip && mac ? `${chip} ${mac.slice(-8)}` : port.description;
 }
 
 /** Formats a MAC the way ESP-IDF logs print it. */

@@ -1,8 +1,23 @@
 import { failureText, isFault, reasonInfo } from './failure-reasons';
 import type { ProvisionResult, ProvisionStage } from './provision-workflow';
 
+/**
+ * A board's name in a run from the editor: its part ("responder", "initiator 2") and the board's own name,
+ * "initiator 2 (kitchen sensor)", so messages and the CLI-like reasons say both.
+ */
+export function runBoardName(part: string, name: string): string {
+  return `${part} (${name})`;
+}
+
+/** The two halves of runBoardName's text; a name of another shape ("all boards", the CLI's) is all part. */
+export function splitRunBoardName(board: string): { readonly part: string; readonly name?: string } {
+  const m = /^(responder|initiator(?: \d+)?) \((.+)\)$/.exec(board);
+  return m ? { part: m[1], name: m[2] } : { part: board };
+}
+
 /** One board's line of a finished run: its name, how it ended in the failure table's words, its IP if it got one. */
 export interface RunSummaryRow {
+  /** The run's name for it: runBoardName's "initiator (kitchen sensor)", or "all boards". */
   readonly board: string;
   readonly fault: boolean;
   /** "IP 192.168.4.2", "served the initiators", "no credentials received (…)". */

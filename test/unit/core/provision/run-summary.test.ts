@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatStageTimes, summarizeRun } from '../../../../extension/src/core/provision/run-summary';
+import { formatStageTimes, runBoardName, splitRunBoardName, summarizeRun } from '../../../../extension/src/core/provision/run-summary';
 import type { ProvisionResult } from '../../../../extension/src/core/provision/provision-workflow';
 
 const at = new Date('2026-11-26T14:05:00Z');
@@ -43,4 +43,12 @@ test('a cancelled run with no verdict still lists the boards that got an IP; sta
   assert.deepEqual(s.rows, [{ board: 'initiator', fault: false, text: 'IP 10.0.0.9', ip: '10.0.0.9' }]);
   assert.equal(formatStageTimes({}), '');
   assert.equal(s.times, 'build 0.0 s');
+});
+
+test('a run names a board by its part and its own name, and the Last Run view splits them again', () => {
+  const n = runBoardName('initiator 2', 'kitchen (east)');
+  assert.equal(n, 'initiator 2 (kitchen (east))');
+  assert.deepEqual(splitRunBoardName(n), { part: 'initiator 2', name: 'kitchen (east)' });
+  assert.deepEqual(splitRunBoardName('all boards'), { part: 'all boards' });
+  assert.deepEqual(splitRunBoardName('initiator 1'), { part: 'initiator 1' }, 'the CLI\'s names have no board name');
 });
