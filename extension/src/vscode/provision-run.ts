@@ -10,6 +10,7 @@ import { chipKey } from '../core/flash/flash-plan';
 import { identifyBoard } from '../core/flash/identify';
 import { ProvisionWorkflow, type ProvisionBoard, type ProvisionResult } from '../core/provision/provision-workflow';
 import { isFault } from '../core/provision/failure-reasons';
+import { runPartName } from '../core/provision/run-plan';
 import { runBoardName } from '../core/provision/run-summary';
 import { sessionMonitor } from '../core/provision/session-monitor';
 import { boardLabel } from './board-tree';
@@ -131,7 +132,7 @@ async function toProvisionBoard(ctx: CommandContext, b: Board, role: 'responder'
     await ctx.registry.setChipInfo(b.port.path, r.chipInfo);
     chip = r.chipInfo.chip;
   }
-  const part = role === 'responder' ? 'responder' : initiatorCount === 1 ? 'initiator' : `initiator ${index}`;
+  const part = runPartName(role, index, initiatorCount);
   // Its name now: an identification just above turns "Virtual ESP32-S3" into chip and MAC.
   const name = ctx.registry.find(b.port.path)?.name ?? boardLabel(b);
   return { path: b.port.path, name: runBoardName(part, name), role, target: chipKey(chip) };
