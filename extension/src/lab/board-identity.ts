@@ -1,19 +1,16 @@
-import { ProvisionError } from '../core/common/errors';
+import { CHIP_KEYS, CHIPS } from '../core/chips/chips';
 import { formatMac } from './air/mac';
 import type { ChipKind } from './chip/chip-program';
 
 /** The chips the lab emulates, with the names people know them by. */
-export const CHIP_LABELS: Readonly<Record<ChipKind, string>> = { esp32: 'ESP32', esp32s3: 'ESP32-S3', esp32c3: 'ESP32-C3' };
+export const CHIP_LABELS: Readonly<Record<ChipKind, string>> = Object.fromEntries(CHIP_KEYS.map((k) => [k, CHIPS[k].label])) as Record<ChipKind, string>;
 
-export function isChipKind(s: string): s is ChipKind {
-  return Object.prototype.hasOwnProperty.call(CHIP_LABELS, s);
-}
+export { isChipKey as isChipKind, parseChipKey as parseChipKind } from '../core/chips/chips';
 
-/** Validates a chip name from a command line, settings or lab.json. */
-export function parseChipKind(s: string, where: string): ChipKind {
-  const k = s.trim().toLowerCase().replace(/-/g, '');
-  if (isChipKind(k)) return k;
-  throw new ProvisionError('config', `"${s}" in ${where} is not a chip the lab emulates.`, undefined, `Use one of: ${Object.keys(CHIP_LABELS).join(', ')}.`);
+/** The chips of n lab boards: every chip in turn (S3 first, the most common module), so a tree tells them apart. */
+export function labChipMix(n: number): ChipKind[] {
+  const order: readonly ChipKind[] = ['esp32s3', ...CHIP_KEYS.filter((k) => k !== 'esp32s3')];
+  return Array.from({ length: n }, (_, i) => order[i % order.length]!);
 }
 
 /**

@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
 import type { BoardDiscovery } from '../core/boards/board-discovery';
 import { DisposableStore } from '../core/common/disposable';
-import type { ChipKind } from '../lab/chip/chip-program';
 import { DEFAULT_ACCESS_POINT, Lab } from '../lab/lab';
 import { labWifiPassword } from '../lab/lab-password';
 import { labPrograms } from '../lab/lab-programs';
 import { VirtualDiscoverySource } from '../lab/virtual-discovery-source';
+import { labChipMix } from '../lab/board-identity';
 
-/** Chips of the virtual boards, in order: a mix, so users see the tree tell them apart. */
-const LAB_CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32', 'esp32s3'];
 
 /**
  * Runs the virtual lab inside the extension host while the user wants it. Its state (each board's
@@ -47,7 +45,7 @@ export class LabController implements vscode.Disposable {
   }
 
   private async startNow(boardCount: number): Promise<Lab> {
-    const boards = Array.from({ length: boardCount }, (_, i) => ({ chip: LAB_CHIPS[i % LAB_CHIPS.length] }));
+    const boards = labChipMix(boardCount).map((chip) => ({ chip }));
     const password = this.labPassword();
     const accessPoint = { ...DEFAULT_ACCESS_POINT, password };
     const lab = await Lab.start({ stateDir: this.stateDir, boards, programs: labPrograms, accessPoint, log: (m) => this.log.debug(`lab: ${m}`) });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { productPaths, type ProductPaths } from '../../../extension/src/core/common/product-paths';
-import { isImageTarget } from '../../../extension/src/core/build/image/image-targets';
+import { isChipKey } from '../../../extension/src/core/chips/chips';
 import { writeVirtualBuild } from '../../../extension/src/core/build/image/virtual-build-writer';
 import type { ChipKind, FlashStore } from '../../../extension/src/lab/chip/chip-program';
 
@@ -55,7 +55,7 @@ export function sdkconfig(role: Role, mode: string): string {
 
 /** Packs one role's virtual build into `outDir` (an idf.py-style folder) and returns outDir. */
 export function packBuild(chip: ChipKind, role: Role, mode: string, outDir: string, sdkconfigText = sdkconfig(role, mode)): string {
-  if (!isImageTarget(chip)) throw new Error(`no image target ${chip}`);
+  if (!isChipKey(chip)) throw new Error(`no image target ${chip}`);
   writeVirtualBuild({ target: chip, sdkconfigText, wasm: readFileSync(WASM_FIRMWARE), outDir });
   return outDir;
 }

@@ -12,7 +12,6 @@ import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
 import { runPartName, runRoles } from '../../core/provision/run-plan';
 import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
-import type { ChipKind } from '../../lab/chip/chip-program';
 import { Lab } from '../../lab/lab';
 import { labPrograms } from '../../lab/lab-programs';
 import { checkWholeNumber } from '../../core/config/input-checks';
@@ -20,6 +19,7 @@ import { bold, CliUsageError, parseArgs, refusePositional, type CliIo } from '..
 import { makeDemoWorkDir } from '../demo-work-dir';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 import { secs } from '../board-output';
+import { labChipMix } from '../../lab/board-identity';
 
 export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-4.4|espressif-5.3|espressif-5.4] [--timeout S] [--capture FILE] [--quiet]
   The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
@@ -28,7 +28,6 @@ export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espr
   --capture FILE writes every ESP-NOW frame of the run to FILE: a pcap for Wireshark / tshark when it ends
   in .pcap, else JSON lines (owner-only; in an espressif-* mode it holds the password in clear).`;
 
-const CHIPS: readonly ChipKind[] = ['esp32s3', 'esp32c3', 'esp32'];
 
 /** Where SIGINT and SIGTERM come from: the process, or an emitter in tests (a real signal would stop the runner). */
 export interface SignalSource {
@@ -89,7 +88,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
   const work = makeDemoWorkDir().dir;
   deps.onWorkDir?.(work);
   try {
-    const chips = Array.from({ length: initiators + 1 }, (_, i) => CHIPS[i % CHIPS.length]);
+    const chips = labChipMix(initiators + 1);
     step(`Starting a virtual lab: ${chips.length} boards and an access point "${ssid}" (${security} mode)`);
     lab = await Lab.start({ stateDir: join(work, 'lab'), boards: chips.map((chip) => ({ chip })), programs: labPrograms, accessPoint: { ssid, password, channel: 6, security: 'wpa2-psk' }, ...(capturePath ? { air: { capturePath } } : {}) });
     await deps.onLab?.(lab);

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProvisionError } from '../common/errors';
 import { buildCacheKey, cachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
-import { IMAGE_TARGETS, isImageTarget } from './image/image-targets';
+import { CHIP_KEYS, isChipKey } from '../chips/chips';
 import { writeVirtualBuild } from './image/virtual-build-writer';
 import { writableFirmwareProject } from './firmware-project';
 import { buildWithIdf, checkIdfVersion, idfVersion, resolveIdfPath } from './idf-build';
@@ -90,8 +90,8 @@ export class VirtualFirmwareBuilder extends CachingBuilder {
   }
 
   protected async prepare(target: string, config: FirmwareConfig, sdkconfigText: string, opts: BuildOptions): Promise<KeyedBuild> {
-    if (!isImageTarget(target)) {
-      throw new ProvisionError('config', `Chip "${target}" has no virtual board.`, undefined, `Use one of: ${Object.keys(IMAGE_TARGETS).join(', ')}.`);
+    if (!isChipKey(target)) {
+      throw new ProvisionError('config', `Chip "${target}" has no virtual board.`, undefined, `Use one of: ${CHIP_KEYS.join(', ')}.`);
     }
     const wasm = await readFile(this.wasmPath).catch((e: unknown) => {
       throw new ProvisionError('build', `The virtual boards' firmware is missing: ${this.wasmPath}.`, undefined, 'Reinstall the extension (in a checkout: npm run build).', { cause: e });

@@ -7,8 +7,6 @@ const MAX_SEGMENTS = 16;
 const HEADER_LENGTH = 24;
 const SEGMENT_HEADER_LENGTH = 8;
 
-/** `esp_chip_id_t` values of the extended header. */
-export const IMAGE_CHIP_ID = { esp32: 0x0000, esp32s3: 0x0009, esp32c3: 0x0005 } as const;
 
 export interface ImageSegment {
   readonly loadAddress: number;

@@ -92,7 +92,7 @@ export function runBootSequence(flash: FlashStore, rom: RomProfile, cause: Reset
   log.line('I', 'boot', `compile time ${bl?.dateTime ?? 'Jan  1 2025 00:00:00'}`);
   if (rom.multicore) log.line('I', 'boot', 'Multicore bootloader');
   log.line('I', 'boot', `chip revision: ${rom.revision}`);
-  log.line('I', rom.spiTag, `${rom.chip === 'esp32s3' ? 'Boot SPI Speed ' : 'SPI Speed      '}: ${flashFreqName(bootloader.flashFreq)}`);
+  log.line('I', rom.spiTag, `${rom.spiSpeedLabel}: ${flashFreqName(bootloader.flashFreq)}`);
   log.line('I', rom.spiTag, `SPI Mode       : ${mode}`);
   log.line('I', rom.spiTag, `SPI Flash Size : ${flashSizeName(bootloader.flashSize)}`);
   log.line('I', 'boot', 'Enabling RNG early entropy source...');

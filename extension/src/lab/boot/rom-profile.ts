@@ -1,5 +1,6 @@
 import type { ChipKind } from '../chip/chip-program';
-import { IMAGE_CHIP_ID, type ImageSegment } from './app-image';
+import { CHIPS } from '../../core/chips/chips';
+import type { ImageSegment } from './app-image';
 
 /** Why the chip (re)started, as the ROM's `rst:` line names it. */
 export type ResetCause = 'power-on' | 'rtc-watchdog' | 'software';
@@ -18,6 +19,8 @@ export interface RomProfile {
   readonly revision: string;
   /** The `boot.<chip>` tag of the SPI lines; ESP32's older log pads names differently. */
   readonly spiTag: string;
+  /** How the bootloader labels the SPI speed line (the S3's says "Boot SPI Speed"). */
+  readonly spiSpeedLabel: string;
   readonly multicore: boolean;
   readonly cpuFreqHz: number;
   /** Banner and reset line, each line without its CRLF. */
@@ -35,9 +38,10 @@ const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 const esp32: RomProfile = {
   chip: 'esp32',
   bootloaderOffset: 0x1000,
-  chipId: IMAGE_CHIP_ID.esp32,
+  chipId: CHIPS.esp32.imageChipId,
   revision: 'v3.0',
   spiTag: 'boot.esp32',
+  spiSpeedLabel: 'SPI Speed      ',
   multicore: true,
   cpuFreqHz: 160_000_000,
   banner: (cause) => {
@@ -60,19 +64,23 @@ function newerRom(
   rom: string,
   build: string,
   bootByte: string,
+  /** The PC a watchdog or software reset interrupted (the ROM prints it as Saved PC). */
+  savedPc: string,
+  spiSpeedLabel: string,
   rest: Pick<RomProfile, 'revision' | 'multicore' | 'cpuFreqHz'>,
 ): RomProfile {
   return {
     chip,
     bootloaderOffset: 0x0,
-    chipId: IMAGE_CHIP_ID[chip],
+    chipId: CHIPS[chip].imageChipId,
     spiTag: `boot.${chip}`,
+    spiSpeedLabel,
     ...rest,
     banner: (cause) => {
       const rst = { 'power-on': '0x1 (POWERON)', 'rtc-watchdog': '0x10 (RTCWDT_RTC_RST)', software: '0x3 (RTC_SW_SYS_RST)' }[cause];
       const lines = [`ESP-ROM:${rom}`, `Build:${build}`, `rst:${rst},boot:${bootByte} (SPI_FAST_FLASH_BOOT)`];
       // Only a reset that interrupted running code has a PC worth saving.
-      if (cause !== 'power-on') lines.push(`Saved PC:${chip === 'esp32s3' ? '0x40043ac8' : '0x40048b82'}`);
+      if (cause !== 'power-on') lines.push(`Saved PC:${savedPc}`);
       return lines;
     },
     flashLines: (mode) => ['SPIWP:0xee', `mode:${mode}, clock div:1`],
@@ -83,8 +91,8 @@ function newerRom(
 
 const PROFILES: Record<ChipKind, RomProfile> = {
   esp32,
-  esp32s3: newerRom('esp32s3', 'esp32s3-20210327', 'Mar 27 2021', '0x8', { revision: 'v0.2', multicore: true, cpuFreqHz: 160_000_000 }),
-  esp32c3: newerRom('esp32c3', 'esp32c3-api1-20210207', 'Feb  7 2021', '0xc', { revision: 'v0.4', multicore: false, cpuFreqHz: 160_000_000 }),
+  esp32s3: newerRom('esp32s3', 'esp32s3-20210327', 'Mar 27 2021', '0x8', '0x40043ac8', 'Boot SPI Speed ', { revision: 'v0.2', multicore: true, cpuFreqHz: 160_000_000 }),
+  esp32c3: newerRom('esp32c3', 'esp32c3-api1-20210207', 'Feb  7 2021', '0xc', '0x40048b82', 'SPI Speed      ', { revision: 'v0.4', multicore: false, cpuFreqHz: 160_000_000 }),
 };
 
 /** The ROM and bootloader text of `chip`. */

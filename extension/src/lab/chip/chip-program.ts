@@ -1,7 +1,10 @@
 import type { Disposable } from '../../core/common/disposable';
 
 /** The chip kinds the lab emulates. */
-export type ChipKind = 'esp32' | 'esp32s3' | 'esp32c3';
+import type { ChipKey } from '../../core/chips/chips';
+
+/** The chips the lab emulates: every chip the product knows (core/chips). */
+export type ChipKind = ChipKey;
 
 /** A board's flash: a file in the lab's state folder, erased = 0xFF. */
 export interface FlashStore extends Disposable {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CHIP_KEYS } from '../../core/chips/chips';
 import { clearBuildCache } from '../../core/build/cache-hygiene';
 import type { FirmwareRole } from '../../core/build/sdkconfig';
 import { resolveWifiCredentials } from '../../core/config/credentials';
@@ -6,7 +7,7 @@ import { registerCommand, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
 import { buildCacheRoot, buildersFor, pairKeyForBuild, type ProvisionPlaces } from '../provision-run';
 
-const TARGETS = ['esp32', 'esp32s3', 'esp32c3'] as const;
+const TARGETS = CHIP_KEYS;
 
 /**
  * Build Firmware: one role for one chip with the configured credentials, by ESP-IDF (real boards) or the

@@ -3,7 +3,7 @@
 // Usage: node --import <tsx> pack-image.ts --target T --sdkconfig FILE --out DIR
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isImageTarget } from '../../../../extension/src/core/build/image/image-targets';
+import { isChipKey } from '../../../../extension/src/core/chips/chips';
 import { writeVirtualBuild } from '../../../../extension/src/core/build/image/virtual-build-writer';
 
 const args = new Map<string, string>();
@@ -11,7 +11,7 @@ for (let i = 2; i + 1 < process.argv.length; i += 2) args.set(process.argv[i]!, 
 const target = args.get('--target') ?? '';
 const sdkconfig = args.get('--sdkconfig');
 const out = args.get('--out');
-if (!isImageTarget(target) || !sdkconfig || !out) {
+if (!isChipKey(target) || !sdkconfig || !out) {
   console.error('usage: pack-image.ts --target esp32|esp32s3|esp32c3 --sdkconfig FILE --out DIR');
   process.exit(2);
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IMAGE_TARGETS, type ImageTargetName } from '../../../../extension/src/core/build/image/image-targets';
+import { CHIPS, type ChipKey } from '../../../../extension/src/core/chips/chips';
 import { writeVirtualBuild, type VirtualBuildInput } from '../../../../extension/src/core/build/image/virtual-build-writer';
 import { findVirtualBlob } from '../../../../extension/src/core/build/image/virtual-app-blobs';
 import { parseAppImage } from '../../../../extension/src/lab/boot/app-image';
@@ -14,7 +14,7 @@ import { parsePartitionTable, selectBootPartition } from '../../../../extension/
 const SDKCONFIG = 'CONFIG_ESPNOW_ROLE_RESPONDER=y\nCONFIG_ESPNOW_WIFI_SSID="lab \\"net\\""\nCONFIG_ESPNOW_CHANNEL=6\n';
 /** An empty WebAssembly module: the writer only carries the bytes, it never compiles them. */
 const WASM = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-const CHIP_IDS: Record<ImageTargetName, number> = { esp32: 0, esp32s3: 9, esp32c3: 5 };
+const CHIP_IDS: Record<ChipKey, number> = { esp32: 0, esp32s3: 9, esp32c3: 5 };
 const NOW = new Date(2026, 10, 23, 19, 35, 54);
 
 function outDir(t: { after: (fn: () => void) => void }): string {
@@ -71,7 +71,7 @@ function blob(seg: Segment): { tag: string; body: Buffer } {
   return { tag: seg.data.subarray(0, 8).toString('latin1'), body: seg.data.subarray(12, 12 + seg.data.readUInt32LE(8)) };
 }
 
-for (const target of Object.keys(CHIP_IDS) as ImageTargetName[]) {
+for (const target of Object.keys(CHIP_IDS) as ChipKey[]) {
   test(`image set for ${target}: bootloader, app with descriptor, config and wasm, partition table, flasher_args.json`, (t) => {
     const { dir, out, file } = build(t, { target });
     assert.equal(parseImage(file('bootloader/bootloader.bin')).chipId, CHIP_IDS[target], 'bootloader chip id');
@@ -87,7 +87,7 @@ for (const target of Object.keys(CHIP_IDS) as ImageTargetName[]) {
     assert.equal(desc.offset, 0x20, 'the descriptor starts the first segment, right after the headers');
     for (const s of app.segments) {
       assert.equal(s.load & 0xffff, s.offset & 0xffff, 'DROM address and file offset agree modulo the 64 KiB MMU page');
-      assert.ok(s.load >= IMAGE_TARGETS[target].drom && s.load < IMAGE_TARGETS[target].drom + 0x400000, 'loads in DROM');
+      assert.ok(s.load >= CHIPS[target].drom && s.load < CHIPS[target].drom + 0x400000, 'loads in DROM');
     }
     assert.equal(cstr(desc.data, 48, 32), 'espnow_prov');
     assert.equal(cstr(desc.data, 16, 32), '0.1.0');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IMAGE_TARGETS, type ImageTargetName } from './image-targets';
+import { CHIPS, type ChipKey } from '../../chips/chips';
 
 /**
  * Writes ESP images (esptool's "firmware image format"): a 24-byte header with the extended header,
@@ -56,7 +56,7 @@ export function appDescriptor(d: AppDescriptorInput): Buffer {
 }
 
 export interface ImageInput {
-  readonly target: ImageTargetName;
+  readonly target: ChipKey;
   readonly segments: readonly SegmentInput[];
   readonly flashMode?: keyof typeof FLASH_MODES;
   readonly flashFreq?: keyof typeof FLASH_FREQS;
@@ -66,7 +66,7 @@ export interface ImageInput {
 
 /** Builds an image a real ROM / second-stage bootloader would accept for the target. */
 export function buildImage(o: ImageInput): Buffer {
-  const t = IMAGE_TARGETS[o.target];
+  const t = CHIPS[o.target];
   const header = Buffer.alloc(24);
   header[0] = IMAGE_MAGIC;
   header[1] = o.segments.length;
@@ -74,7 +74,7 @@ export function buildImage(o: ImageInput): Buffer {
   header[3] = (FLASH_SIZES[o.flashSize ?? '2MB'] << 4) | FLASH_FREQS[o.flashFreq ?? t.flashFreq];
   header.writeUInt32LE(t.entry, 4);
   header[8] = 0xee; // wp_pin: not used
-  header.writeUInt16LE(t.chipId, 12);
+  header.writeUInt16LE(t.imageChipId, 12);
   header[14] = 0; // min_chip_rev
   header.writeUInt16LE(0, 15); // min_chip_rev_full
   header.writeUInt16LE(0xffff, 17); // max_chip_rev_full: any

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appDescriptor, buildImage, type FlashSize } from './esp-image-writer';
-import { IMAGE_TARGETS, type ImageTargetName } from './image-targets';
+import { CHIPS, type ChipKey } from '../../chips/chips';
 import { partitionTable, PARTITION_TABLE_OFFSET } from './partition-table-writer';
 import { encodeVirtualBlob } from './virtual-app-blobs';
 
@@ -11,7 +11,7 @@ export const PROJECT_NAME = 'espnow_prov';
 export const APP_OFFSET = 0x10000;
 
 export interface VirtualBuildInput {
-  readonly target: ImageTargetName;
+  readonly target: ChipKey;
   /** The menuconfig values of this build, sdkconfig format. Holds secrets. */
   readonly sdkconfigText: string;
   /** The firmware compiled to WebAssembly (firmware/wasm). */
@@ -48,7 +48,7 @@ const hex = (n: number) => `0x${n.toString(16)}`;
  * the way a real app carries both compiled in: flashing another build changes what the board runs.
  */
 export function writeVirtualBuild(o: VirtualBuildInput): VirtualBuildOutput {
-  const t = IMAGE_TARGETS[o.target];
+  const t = CHIPS[o.target];
   const version = o.version ?? '0.1.0';
   const flashSize = o.flashSize ?? '2MB';
   const { date, time } = buildStamp(o.now ?? new Date());
