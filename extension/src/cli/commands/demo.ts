@@ -149,9 +149,9 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     io.err('Interrupted: stopping the lab and removing this run\'s files.');
     return INTERRUPTED_EXIT;
   } finally {
+    // Disposing powers the boards off at once (their firmware runs in this process) and writes their flash
+    // files synchronously: nothing is left to wait for before the folder with the secrets goes.
     lab?.dispose();
-    // The lab's firmware processes exit on SIGTERM; give them a moment before removing their folder.
-    await new Promise((r) => setTimeout(r, 600));
     rmSync(work, { recursive: true, force: true });
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
