@@ -46,6 +46,18 @@ export interface IdentifyOptions {
  * The caller caches the result (BoardRegistry.setChipInfo).
  */
 export async function identifyBoard(path: string, options: IdentifyOptions = {}): Promise<IdentifyResult> {
+  try {
+    return await identifyOnce(path, options);
+  } catch (e) {
+    // A reply garbled on the line (a boot message caught mid-reset, noise) is worth one more reset and
+    // sync, as esptool's own connect retries; every other fault is reported as it is.
+    if (!isProvisionError(e) || e.kind !== 'protocol' || options.signal?.aborted) throw e;
+    options.log?.(`${e.board ?? path}: ${e.message}; trying once more`);
+    return identifyOnce(path, options);
+  }
+}
+
+async function identifyOnce(path: string, options: IdentifyOptions): Promise<IdentifyResult> {
   const board = options.labels?.get(path) ?? path;
   const now = options.now ?? (() => performance.now());
   const started = now();
