@@ -56,7 +56,15 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
   });
   const session = new EsptoolSession(loader, transport, link, options.board, linkFailure);
   try {
-    await loader.detectChip('default_reset');
+    try {
+      await loader.detectChip('default_reset');
+    } catch (e) {
+      // A boot message caught in the middle of a reset (or a burst of noise) garbles the first reply;
+      // esptool answers that with another reset and sync, and so does this, once.
+      if (!/serial noise or corruption|Invalid head of packet/i.test(e instanceof Error ? e.message : String(e)) || options.signal?.aborted) throw e;
+      log(`${options.board}: reply garbled while syncing, resetting once more`);
+      await loader.detectChip('default_reset');
+    }
     if (options.stub !== false) await loader.runStub();
     const flashBaud = options.flashBaud ?? DEFAULT_FLASH_BAUD;
     if (flashBaud !== romBaud) {

@@ -49,9 +49,9 @@ export async function identifyBoard(path: string, options: IdentifyOptions = {})
   try {
     return await identifyOnce(path, options);
   } catch (e) {
-    // A reply garbled on the line (a boot message caught mid-reset, noise) is worth one more reset and
-    // sync, as esptool's own connect retries; every other fault is reported as it is.
-    if (!isProvisionError(e) || e.kind !== 'protocol' || options.signal?.aborted) throw e;
+    // A reply garbled on the line after the sync (noise while reading the eFuses) is worth one more
+    // identification, as esptool retries; every other fault is reported as it is.
+    if (!isProvisionError(e) || (e.kind !== 'protocol' && e.kind !== 'checksum') || options.signal?.aborted) throw e;
     options.log?.(`${e.board ?? path}: ${e.message}; trying once more`);
     return identifyOnce(path, options);
   }
