@@ -1,7 +1,7 @@
 import { ProvisionError } from '../common/errors';
 import { PAIR_KEY_PATTERN } from '../config/pair-keys';
 import type { SecurityMode } from '../config/settings';
-import type { FirmwareRole } from '../build/sdkconfig';
+import type { FirmwareConfig, FirmwareRole } from '../build/sdkconfig';
 import { writeNvsPartition, type NvsEntry } from '../nvs';
 
 /**
@@ -9,22 +9,12 @@ import { writeNvsPartition, type NvsEntry } from '../nvs';
  * firmware at boot over its menuconfig values (firmware/core/epv_config_kv.h, firmware/README.md). Only what
  * a board's role needs is written: an initiator gets no Wi-Fi credentials, a compat-mode board no pair key.
  */
-export interface BoardConfig {
-  readonly role: FirmwareRole;
-  readonly security: SecurityMode;
+export interface BoardConfig extends Pick<FirmwareConfig, 'role' | 'security' | 'channel' | 'allowedInitiators' | 'productId' | 'deviceName' | 'beaconIntervalMs' | 'beaconWindowS' | 'scanTimeoutS'> {
   /** Responder only. */
   readonly ssid?: string;
   readonly password?: string;
-  /** 0 = the initiator scans; the responder uses 1. */
-  readonly channel: number;
   /** 64 hex digits; secure mode only. */
   readonly pairKey?: string;
-  readonly allowedInitiators?: readonly string[];
-  readonly productId?: string;
-  readonly deviceName?: string;
-  readonly beaconIntervalMs?: number;
-  readonly beaconWindowS?: number;
-  readonly scanTimeoutS?: number;
 }
 
 export const BOARD_CONFIG_NAMESPACE = 'espnow_prov';
