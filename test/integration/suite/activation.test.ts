@@ -2,15 +2,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, extension } from './helpers';
+import { api, extension, plugFakeSource, uniqueName, until, usbBoard } from './helpers';
 
 describe('Activation', () => {
-  it('activates and returns its API', async () => {
+  it('activates, and its API sees a board a discovery source reports come and go', async () => {
     const a = await api();
     assert.equal(extension().isActive, true);
-    assert.equal(typeof a.boards.list, 'function');
-    assert.equal(typeof a.boards.onDidChange, 'function');
-    assert.equal(typeof a.addDiscoverySource, 'function');
+    const { source, remove } = await plugFakeSource(a);
+    const path = `/dev/ttyACTIVATION${uniqueName('')}`;
+    source.set([usbBoard(path, uniqueName('act'))]);
+    const board = await until('the reported board is listed', () => a.boards.find(path), a.boards.onDidChange);
+    assert.equal(board.port.source, 'usb');
+    await remove();
+    assert.equal(a.boards.find(path), undefined, 'an unplugged board leaves the list');
   });
 
   it('is the copy installed from the VSIX, with nothing of the checkout around it', function () {

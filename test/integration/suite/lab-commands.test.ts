@@ -34,9 +34,21 @@ describe('Virtual lab from the command palette', function () {
     await until('the virtual boards are gone', () => a.boards.list().every((b) => b.port.source !== 'virtual') || undefined, a.boards.onDidChange, 10_000);
   });
 
-  it('names a bad board count', async () => {
+  it('names a bad board count, and starts no lab', async () => {
     const a = await api();
-    await vscode.commands.executeCommand('espnow.lab.start', -1);
+    const shown: string[] = [];
+    // The message the user would read: captured from the error notification the command raises.
+    const original = vscode.window.showErrorMessage;
+    (vscode.window as { showErrorMessage: unknown }).showErrorMessage = (message: string, ...rest: unknown[]) => {
+      shown.push(message);
+      return (original as (...args: unknown[]) => Thenable<unknown>).call(vscode.window, message, ...rest);
+    };
+    try {
+      await vscode.commands.executeCommand('espnow.lab.start', -1);
+    } finally {
+      (vscode.window as { showErrorMessage: unknown }).showErrorMessage = original;
+    }
     assert.equal(a.lab.isRunning, false, 'no lab starts with -1 boards');
+    assert.ok(shown.some((m) => /-1/.test(m) && /board/i.test(m)), `the message names the bad count: ${JSON.stringify(shown)}`);
   });
 });
