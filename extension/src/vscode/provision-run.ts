@@ -73,7 +73,7 @@ export async function runProvisioning(
             return r;
           },
           flash: async (targets, signal, onProgress) => {
-            const r = await flashBoards(targets, { arbiter: ctx.arbiter, baud: settings.flashBaud, signal, onProgress, log: (l) => ctx.log.info(l) });
+            const r = await flashBoards(targets, { arbiter: ctx.arbiter, baud: settings.flashBaud, signal, onProgress, log: (l) => ctx.log.info(l), afterFlash: 'bootloader' });
             // The flasher asked every board's ROM: chip and MAC are known now, as after Identify Board.
             for (const b of r.results) if (b.chipInfo) await ctx.registry.setChipInfo(b.path, b.chipInfo).catch(() => undefined);
             return r;

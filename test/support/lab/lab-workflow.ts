@@ -17,7 +17,7 @@ export async function runLabWorkflow(request: ProvisionRequest, builder: Firmwar
   const redactor = new Redactor([...(request.password ? [{ kind: 'password' as const, value: request.password }] : []), { kind: 'pair-key' as const, value: request.pairKey }]);
   const workflow = new ProvisionWorkflow(request, {
     build: (b, config, signal) => builder.build(b.target, config, { signal }),
-    flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
+    flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }),
     monitor: cliMonitors({ arbiter, redactor, io, quiet: false }),
   });
   const sub = hooks.onStage && workflow.onDidChangeStage((e) => hooks.onStage!(e.stage));

@@ -123,7 +123,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
           io.out(`         ${b.target}: ${buildDir}${cached ? ' (cached)' : ''}`);
           return { buildDir, cached };
         },
-        flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress }),
+        flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }),
         monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),
       },
     );

@@ -118,7 +118,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     { boards, ssid, password, channel, security, pairKey, credentialsIn, followTimeoutMs: timeoutS * 1000, ...(options.updateOnly ? { updateOnly: true } : {}) },
     {
       build: (b, config, signal) => builder.build(b.target, config, { signal }),
-      flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud, signal, onProgress }),
+      flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud, signal, onProgress, afterFlash: 'bootloader' }),
       monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),
     },
   );

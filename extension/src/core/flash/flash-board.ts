@@ -34,6 +34,12 @@ export interface FlashOptions {
   readonly openLink?: SerialLinkFactory;
   readonly connect?: ConnectLoader;
   readonly now?: () => number;
+  /**
+   * Where a verified board goes: 'reset' (default) runs the new firmware at once; 'bootloader' leaves it
+   * waiting in the loader for whoever resets it next. A provisioning run resets every board itself once
+   * its monitor listens, so no board provisions before anyone watches (or twice, once per reset).
+   */
+  readonly afterFlash?: 'reset' | 'bootloader';
 }
 
 /** Where a board is when flashing ends, so nobody has to guess after a failure or a cancel. */
@@ -140,6 +146,12 @@ export async function flashBoard(target: FlashTarget, options: FlashOptions = {}
     await verifyRegions(loader, toWrite, board, signal, (r) => emit('verifying', r));
     checkAborted(signal, board);
 
+    if (options.afterFlash === 'bootloader') {
+      emit('done');
+      return toWrite.length === 0
+        ? finish('unchanged', 'bootloader', 'already holds this build (every region matched by MD5); waits in the bootloader for its reset.')
+        : finish('flashed', 'bootloader', 'verified by MD5; waits in the bootloader for its reset.');
+    }
     emit('resetting');
     await loader.hardReset();
     emit('done');
