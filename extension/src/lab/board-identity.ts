@@ -7,9 +7,10 @@ export const CHIP_LABELS: Readonly<Record<ChipKind, string>> = Object.fromEntrie
 
 export { isChipKey as isChipKind, parseChipKey as parseChipKind } from '../core/chips/chips';
 
-/** The chips of n lab boards: every chip in turn (S3 first, the most common module), so a tree tells them apart. */
+/** The chips of n lab boards: every chip in turn (the newer modules first), so a tree tells them apart. */
 export function labChipMix(n: number): ChipKind[] {
-  const order: readonly ChipKind[] = ['esp32s3', ...CHIP_KEYS.filter((k) => k !== 'esp32s3')];
+  const first: readonly ChipKind[] = ['esp32s3', 'esp32c3'];
+  const order: readonly ChipKind[] = [...first, ...CHIP_KEYS.filter((k) => !first.includes(k))];
   return Array.from({ length: n }, (_, i) => order[i % order.length]!);
 }
 

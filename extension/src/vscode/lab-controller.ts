@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ProvisionError } from '../core/common/errors';
 import type { BoardDiscovery } from '../core/boards/board-discovery';
 import { DisposableStore } from '../core/common/disposable';
 import { DEFAULT_ACCESS_POINT, Lab } from '../lab/lab';
@@ -39,6 +40,10 @@ export class LabController implements vscode.Disposable {
   }
 
   start(boardCount: number): Promise<Lab> {
+    // Checked here, not only in the command: the API starts labs too, and a lab of -1 boards is no lab.
+    if (!Number.isInteger(boardCount) || boardCount < 1 || boardCount > 32) {
+      return Promise.reject(new ProvisionError('config', `Start Virtual Lab got ${JSON.stringify(boardCount)} boards.`, undefined, 'Give a whole number from 1 to 32 (setting espnow.lab.boardCount).'));
+    }
     if (this.lab) return Promise.resolve(this.lab);
     this.starting ??= this.startNow(boardCount).finally(() => (this.starting = undefined));
     return this.starting;
