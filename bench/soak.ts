@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: Run[] = [];
   let start: Awaited<ReturnType<typeof memory>> | undefined;
+  const curve: Array<{ run: number; heapMiB: number; rssMiB: number }> = [];
   try {
     for (let n = 1; n <= runs; n++) {
       const r = await once(n, fleet, root, builder);
@@ -79,6 +80,12 @@ async function main(): Promise<void> {
       console.log(`run ${String(n).padStart(4)} ${r.kind.padEnd(5)} ${r.boards} boards  ${r.ok ? 'ok    ' : 'FAILED'} ${(r.ms / 1000).toFixed(2)} s${r.reasons ? `  ${r.reasons.join(' | ')}` : ''}`);
       // Start: once a pair and a fleet have run (caches, JIT and module state are warm).
       if (n === Math.min(2, runs)) start = await memory();
+      // The curve in between tells a leak (steady growth) from a warm-up (growth that levels off).
+      if (n % 20 === 0) {
+        const m = await memory();
+        curve.push({ run: n, heapMiB: m.heapMiB, rssMiB: m.rssMiB });
+        console.log(`       memory after run ${n}: heap ${m.heapMiB} MiB, rss ${m.rssMiB} MiB`);
+      }
     }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
     memoryEnd: end,
     heapGrowth: start ? Number((end.heapMiB / start.heapMiB - 1).toFixed(3)) : undefined,
     rssGrowth: start ? Number((end.rssMiB / start.rssMiB - 1).toFixed(3)) : undefined,
+    memoryCurve: curve,
     resourcesLeft: Object.fromEntries(left),
     failures: results.filter((r) => !r.ok),
   };

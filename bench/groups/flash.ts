@@ -87,8 +87,13 @@ export async function measure(): Promise<Figure[]> {
   const appRegion = appOnly(app);
   for (const baud of [921600, 2000000]) {
     for (const [label, plan] of [['incompressible 1 MB', random], [`app image ${Math.round(appRegion.totalBytes / 1024)} KB`, appRegion]] as const) {
-      const w = await writePhase(plan, baud);
-      out.push(figure(`flash write efficiency, ${label}, ${baud} baud`, w.efficiency, 'of baud/10', atLeast(0.95), `${w.wireBytes} wire bytes in ${w.seconds.toFixed(2)} s; whole flash ${(w.totalMs / 1000).toFixed(2)} s`));
+      // The app image is two blocks: one late timer moves a single sample by several percent, so the
+      // median of five; the megabyte is 65 blocks and one sample.
+      const reps = plan.totalBytes < 256 * 1024 ? 5 : 1;
+      const samples: WritePhase[] = [];
+      for (let i = 0; i < reps; i++) samples.push(await writePhase(plan, baud));
+      const w = samples.sort((a, b) => a.efficiency - b.efficiency)[Math.floor(reps / 2)];
+      out.push(figure(`flash write efficiency, ${label}, ${baud} baud`, w.efficiency, 'of baud/10', atLeast(0.95), `${w.wireBytes} wire bytes in ${w.seconds.toFixed(2)} s${reps > 1 ? ` (median of ${reps})` : ''}; whole flash ${(w.totalMs / 1000).toFixed(2)} s`));
     }
   }
   const full = await incompressiblePlan(1024 * 1024);

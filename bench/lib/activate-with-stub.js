@@ -11,7 +11,8 @@ function stub(name) {
   const fn = function () {};
   return new Proxy(fn, {
     get(_t, key) {
-      if (key === 'then') return undefined; // not a promise
+      // Every stand-in is also a promise of undefined: `showErrorMessage(...).then(...)`, `await ...` work.
+      if (key === 'then') return (ok, fail) => Promise.resolve(undefined).then(ok, fail);
       if (key === Symbol.toPrimitive) return () => 0;
       if (key === Symbol.iterator) return function* () {};
       if (key === 'fsPath') return fs.mkdtempSync(path.join(os.tmpdir(), 'bench-activate-'));
