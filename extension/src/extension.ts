@@ -80,7 +80,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     log,
   );
   log.info('ESP-NOW Provision activated');
-  return { boards: registry, discovery, statusBar, tree, lastRun, monitors, lab, addDiscoverySource: (s) => discovery.addSource(s) };
+  return { boards: registry, discovery, statusBar, tree, lastRun, monitors, lab, settings, addDiscoverySource: (s) => discovery.addSource(s) };
 }
 
 export function deactivate(): void {}

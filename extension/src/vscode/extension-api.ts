@@ -2,6 +2,7 @@ import type { BoardDiscovery } from '../core/boards/board-discovery';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import type { DiscoverySource } from '../core/boards/discovery-source';
 import type { Disposable } from '../core/common/disposable';
+import type { Settings } from '../core/config/settings';
 import type { LabController } from './lab-controller';
 import type { BoardTreeProvider } from './board-tree';
 import type { LastRunTreeProvider } from './last-run-tree';
@@ -21,5 +22,7 @@ export interface EspNowApi {
   readonly lastRun: LastRunTreeProvider;
   readonly monitors: MonitorManager;
   readonly lab: LabController;
+  /** The settings as the extension applies them (user-only settings ignore a workspace's values). */
+  settings(): Settings;
   addDiscoverySource(source: DiscoverySource): Disposable;
 }

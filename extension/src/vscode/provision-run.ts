@@ -46,7 +46,7 @@ export async function runProvisioning(
   // A virtual responder hands out the lab's own password, never the user's (lab-password.ts); only a real
   // one sends the real password over the air, so only then is clear text a question.
   const virtualResponder = responder.port.source === 'virtual';
-  const password = virtualResponder ? lab.labPassword() : creds.password;
+  const password = virtualResponder && !settings.labUseRealCredentials ? lab.labPassword() : creds.password;
   if (!virtualResponder) await ctx.clearText.confirm(settings.security, creds.ssid);
   // One key per fleet, bound to its responder; compat modes use none.
   const pairKey = settings.security === 'secure' ? await ctx.pairKeys.forResponder(responder.identity) : '';

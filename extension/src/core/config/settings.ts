@@ -21,6 +21,8 @@ export interface Settings {
   readonly flashBaud: number;
   readonly monitorBaud: number;
   readonly labBoardCount: number;
+  /** Opt-in: virtual boards get the real Wi-Fi password instead of the lab's own (off by default). */
+  readonly labUseRealCredentials: boolean;
   readonly remotePorts: readonly string[];
   readonly usbExtraIds: readonly string[];
   readonly usbIgnoredIds: readonly string[];
@@ -47,6 +49,7 @@ export function readSettings(get: SettingGetter): Settings {
     flashBaud: checkFlashBaud(get('espnow.flashBaud') ?? 921600, 'Setting espnow.flashBaud'),
     monitorBaud: int(get, 'espnow.monitorBaud', 115200, 300, 5_000_000),
     labBoardCount: int(get, 'espnow.lab.boardCount', 2, 1, 32),
+    labUseRealCredentials: bool(get, 'espnow.lab.useRealCredentials', false),
     remotePorts: strList(get, 'espnow.remotePorts'),
     usbExtraIds: strList(get, 'espnow.usb.extraIds'),
     usbIgnoredIds: strList(get, 'espnow.usb.ignoredIds'),
@@ -78,6 +81,12 @@ function oneOf<T extends string>(get: SettingGetter, key: string, allowed: reado
   const v = get(key) ?? fallback;
   if (!allowed.includes(v as T)) throw bad(key, `is ${JSON.stringify(v)}`, `Use one of: ${allowed.join(', ')}.`);
   return v as T;
+}
+
+function bool(get: SettingGetter, key: string, fallback: boolean): boolean {
+  const v = get(key) ?? fallback;
+  if (typeof v !== 'boolean') throw bad(key, `is ${JSON.stringify(v)}`, 'Use true or false.');
+  return v;
 }
 
 function strList(get: SettingGetter, key: string): string[] {
