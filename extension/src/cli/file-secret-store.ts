@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretStore } from '../core/config/pair-keys';
 
@@ -24,8 +24,11 @@ export class FileSecretStore implements SecretStore {
 
   async store(name: string, value: string): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    // wx then rename would be tidier; a plain 0600 write is enough for a file only its owner can reach.
-    writeFileSync(this.pathOf(name), `${value}\n`, { mode: 0o600 });
+    chmodSync(this.dir, 0o700);
+    const file = this.pathOf(name);
+    // The mode applies only when the file is created: an existing file is narrowed before the key goes in.
+    if (existsSync(file)) chmodSync(file, 0o600);
+    writeFileSync(file, `${value}\n`, { mode: 0o600 });
   }
 
   async delete(name: string): Promise<void> {
