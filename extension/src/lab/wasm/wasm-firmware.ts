@@ -67,7 +67,7 @@ export interface WasmFirmwareOptions {
   readonly nvs?: { readonly offset: number; readonly size: number };
   /** Keeps credentials in that partition and erases the pair key there; false when it cannot. */
   readonly storeCredentials?: (ssid: Uint8Array, password: Uint8Array) => boolean;
-  /** Attaches the board's radio to the air; called once the firmware has booted. */
+  /** Attaches the board's radio to the air; called right before the firmware boots (its first actions tune it). */
   readonly attachRadio: (events: FirmwareRadioEvents) => FirmwareRadio;
   /** UART TX: whole console lines, CRLF-terminated as ESP-IDF's newlib writes them. */
   readonly console: (text: string) => void;
@@ -79,7 +79,7 @@ export interface WasmFirmwareOptions {
 
 /**
  * The firmware running on a virtual board: the WebAssembly module from the flashed app image, one instance
- * per boot, in the lab's own process. Radio, Wi-Fi, timers, console and entropy are imports served here;
+ * per boot, in the lab's own process. Radio, Wi-Fi, timers, console, flash, NVS, crypto and entropy are imports served here;
  * events from the air enter through the module's exports, never from inside one of its calls (the core's
  * port contract). A trap is the firmware crashing: it prints a Guru Meditation line and stops. Disposing
  * is powering off: timers cleared, radio detached, the instance's memory wiped.
