@@ -4,13 +4,13 @@ import type { Board } from '../core/boards/board';
 import { resolveWifiCredentials } from '../core/config/credentials';
 import { ProvisionError } from '../core/common/errors';
 import { productPaths } from '../core/common/product-paths';
-import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../core/build/firmware-builder';
+import type { FirmwareBuilder } from '../core/build/firmware-builder';
 import { flashBoards } from '../core/flash/flash-boards';
 import { chipKey } from '../core/flash/flash-plan';
 import { identifyBoard } from '../core/flash/identify';
 import { ProvisionWorkflow, type ProvisionBoard, type ProvisionResult } from '../core/provision/provision-workflow';
 import { isFault } from '../core/provision/failure-reasons';
-import { runPartName } from '../core/provision/run-plan';
+import { runBuilders, runPartName } from '../core/provision/run-plan';
 import { runBoardName } from '../core/provision/run-summary';
 import { sessionMonitor } from '../core/provision/session-monitor';
 import { boardLabel } from './board-tree';
@@ -164,10 +164,5 @@ export function buildCacheRoot(places: Pick<ProvisionPlaces, 'storagePath'>): st
 
 export function buildersFor(places: ProvisionPlaces, idfPath: string): { virtual(): FirmwareBuilder; idf(): FirmwareBuilder } {
   // The installed project, never one in the workspace: what the user installed is what gets built.
-  const firmwareDir = productPaths(places.extensionPath).firmwareProject;
-  const cacheRoot = buildCacheRoot(places);
-  return {
-    virtual: () => new VirtualFirmwareBuilder({ wasmPath: productPaths(places.extensionPath).wasmFirmware, cacheRoot }),
-    idf: () => new IdfFirmwareBuilder({ idfPath: idfPath || undefined, firmwareDir, cacheRoot }),
-  };
+  return runBuilders({ paths: productPaths(places.extensionPath), cacheRoot: buildCacheRoot(places), idfPath });
 }

@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exitCodeOf, ProvisionError } from '../../core/common/errors';
-import { VirtualFirmwareBuilder } from '../../core/build/firmware-builder';
 import type { ProductPaths } from '../../core/common/product-paths';
 import { SECURITY_MODES, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
 import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
-import { runPartName, runRoles } from '../../core/provision/run-plan';
+import { runBuilders, runPartName, runRoles } from '../../core/provision/run-plan';
 import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { Lab } from '../../lab/lab';
@@ -103,7 +102,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
     }
     stopIfInterrupted();
 
-    const builder = new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot: join(work, 'build') });
+    const builder = runBuilders({ paths: deps.paths, cacheRoot: join(work, 'build') }).virtual();
     const workflow = new ProvisionWorkflow(
       {
         boards: boards.map((b) => ({ path: b.url, name: b.name, role: b.role, target: b.chip })),

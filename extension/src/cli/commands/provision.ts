@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { IdfFirmwareBuilder, VirtualFirmwareBuilder, type FirmwareBuilder } from '../../core/build/firmware-builder';
+import type { FirmwareBuilder } from '../../core/build/firmware-builder';
 import { resolveIdfPath } from '../../core/build/idf-build';
 import { exitCodeOf, ProvisionError } from '../../core/common/errors';
 import type { ProductPaths } from '../../core/common/product-paths';
@@ -13,7 +13,7 @@ import { chipKey } from '../../core/flash/flash-plan';
 import { identifyBoards } from '../../core/flash/identify';
 import { Redactor } from '../../core/monitor/redactor';
 import { exitCodeOfOutcomes } from '../../core/provision/failure-reasons';
-import { runPartName, runRoles } from '../../core/provision/run-plan';
+import { runBuilders, runPartName, runRoles } from '../../core/provision/run-plan';
 import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/provision-workflow';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { secs } from '../board-output';
@@ -84,7 +84,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   // ESP-IDF is looked for now, not when the first build starts: a missing one must not cost an identify.
   const idfPath = builderKind === 'idf' ? resolveIdfPath(one('idf-path'), env, '--idf-path') : undefined;
   const builder: FirmwareBuilder =
-    builderKind === 'virtual' ? new VirtualFirmwareBuilder({ wasmPath: deps.paths.wasmFirmware, cacheRoot }) : new IdfFirmwareBuilder({ idfPath, firmwareDir, cacheRoot, env });
+    runBuilders({ paths: deps.paths, cacheRoot, idfPath, firmwareDir, env })[builderKind]();
 
   const arbiter = new PortArbiter();
   const redactor = new Redactor(password ? [{ kind: 'password' as const, value: password }] : []);

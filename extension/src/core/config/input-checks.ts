@@ -1,6 +1,9 @@
 import { isProvisionError, ProvisionError } from '../common/errors';
 import { isRfc2217Url, parseRfc2217Url } from '../serial/rfc2217-url';
 
+/** 64 hex digits: a WPA2 raw key, and the form of a pair key (32 bytes). */
+export const HEX_64 = /^[0-9a-fA-F]{64}$/;
+
 /**
  * The checks of what a user types, shared by the editor's settings and the CLI's arguments, so both refuse
  * the same values with the same words, before any board is touched. Each takes the name the user knows the
@@ -40,7 +43,7 @@ export function checkSsid(ssid: string, name: string): string {
  * the length only, never the password.
  */
 export function checkPassword(password: string, name: string): string {
-  if (password === '' || /^[0-9a-fA-F]{64}$/.test(password)) return password;
+  if (password === '' || HEX_64.test(password)) return password;
   const bytes = bytesOf(password);
   const hint = `WPA2 needs ${PASSPHRASE_BYTES.min} to ${PASSPHRASE_BYTES.max} bytes (accented letters take 2 bytes each) or 64 hex digits; empty means an open network.`;
   if (CONTROL_CHAR.test(password)) throw bad(name, 'holds a control character (a newline or a tab?)', hint);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ProvisionError } from '../common/errors';
+import { HEX_64 } from './input-checks';
 
 /** The subset of VS Code's SecretStorage the pair keys need (the CLI has its own). */
 export interface SecretStore {
@@ -8,7 +9,8 @@ export interface SecretStore {
   delete(key: string): PromiseLike<void>;
 }
 
-export const PAIR_KEY_PATTERN = /^[0-9a-fA-F]{64}$/;
+/** A pair key is 32 bytes written as 64 hex digits. */
+export const PAIR_KEY_PATTERN = HEX_64;
 
 /** The secret's name for the fleet of one responder (its identity: MAC, else USB serial, else path). */
 export function pairKeySecretName(responderIdentity: string): string {
