@@ -27,7 +27,8 @@ WASM_IMPORT("set_channel") void wasm_set_channel(uint32_t channel);
 /** One-shot timer; the lab calls wasm_on_timer(id) when it fires. Restarting replaces it. */
 WASM_IMPORT("timer_start") void wasm_timer_start(uint32_t id, uint32_t ms);
 WASM_IMPORT("timer_stop") void wasm_timer_stop(uint32_t id);
-WASM_IMPORT("wifi_join") void wasm_wifi_join(const uint8_t *ssid, size_t ssid_len, const uint8_t *pw, size_t pw_len);
+/** esp_wifi_set_config + esp_wifi_connect: ESP_OK, or the esp_err_t the driver refused the join with. */
+WASM_IMPORT("wifi_join") int wasm_wifi_join(const uint8_t *ssid, size_t ssid_len, const uint8_t *pw, size_t pw_len);
 /** Reads len bytes of the board's flash at offset into dst; 0 on success, -1 outside the flash. */
 WASM_IMPORT("flash_read") int wasm_flash_read(uint32_t offset, uint8_t *dst, size_t len);
 /** nvs_set_str("ssid"/"password"), nvs_set_u8("provisioned", 1) and nvs_erase_key("pair_key") in namespace espnow_prov of the board's

@@ -23,6 +23,7 @@ typedef struct {
     epv_node_t node;
     epv_link_t link;
     uint32_t nvs_offset; /* the board's NVS partition in flash (from its partition table) */
+    int join_error;      /* a join the driver refused, told to the node after the call that asked for it */
     int running;
     uint8_t io[IO_CAPACITY];
 } wasm_port_t;
@@ -96,7 +97,7 @@ static void emit(void *ctx, const epv_action_t *a)
         wasm_timer_stop((uint32_t)a->u.timer.id);
         break;
     case EPV_ACT_WIFI_JOIN:
-        wasm_wifi_join(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len);
+        port.join_error = wasm_wifi_join(a->u.join.ssid, a->u.join.ssid_len, a->u.join.password, a->u.join.password_len);
         break;
     case EPV_ACT_LOG:
         log_line(a->u.log.level, a->u.log.tag, a->u.log.text);
@@ -149,6 +150,35 @@ static epv_status_t apply_nvs(epv_config_t *cfg, uint32_t nvs_offset, uint32_t n
     return EPV_OK;
 }
 
+/* The constant names of the driver's refusals the lab produces (esp_err.h / esp_wifi.h). */
+static const char *wifi_err_name(int err)
+{
+    switch (err) {
+    case 0x3002:
+        return "ESP_ERR_WIFI_NOT_STARTED";
+    case 0x3006:
+        return "ESP_ERR_WIFI_STATE";
+    case 0x300A:
+        return "ESP_ERR_WIFI_SSID";
+    case 0x300B:
+        return "ESP_ERR_WIFI_PASSWORD";
+    default:
+        return "ESP_FAIL";
+    }
+}
+
+/* After every event the node handled (never from inside emit): what it queued goes out, and a join the
+ * driver refused reaches it, as the ESP-IDF port posts both to its own queue. */
+static void after_event(void)
+{
+    while (port.running && port.join_error) {
+        int err = port.join_error;
+        port.join_error = 0;
+        epv_node_on_wifi_join_error(&port.node, wifi_err_name(err));
+    }
+    epv_link_pump(&port.link, &port.node);
+}
+
 /** Where the lab writes each call's input. */
 WASM_EXPORT("epv_io_buffer") uint8_t *epv_io_buffer(void) { return port.io; }
 WASM_EXPORT("epv_io_capacity") uint32_t epv_io_capacity(void) { return IO_CAPACITY; }
@@ -197,7 +227,7 @@ WASM_EXPORT("epv_boot") int epv_boot(uint32_t config_len, uint32_t nvs_offset, u
     }
     port.running = 1;
     epv_node_start(&port.node);
-    epv_link_pump(&port.link, &port.node);
+    after_event();
     return BOOT_OK;
 }
 
@@ -205,7 +235,7 @@ WASM_EXPORT("epv_on_timer") void epv_on_timer(uint32_t id)
 {
     if (port.running && id < EPV_TIMER_COUNT) {
         epv_node_on_timer(&port.node, (epv_timer_id_t)id);
-        epv_link_pump(&port.link, &port.node);
+        after_event();
     }
 }
 
@@ -217,7 +247,7 @@ WASM_EXPORT("epv_on_frame") void epv_on_frame(int32_t rssi, uint32_t channel, ui
     }
     epv_node_on_frame(&port.node, port.io, (int)rssi, (uint8_t)channel, port.io + EPV_MAC_LEN, len);
     epv_wipe(port.io, EPV_MAC_LEN + len); /* a compat-mode WIFI frame carries the password in clear */
-    epv_link_pump(&port.link, &port.node);
+    after_event();
 }
 
 /** io: destination MAC (6 bytes). The send callback of the frame in flight. */
@@ -227,7 +257,7 @@ WASM_EXPORT("epv_on_send_done") void epv_on_send_done(uint32_t ok)
         uint8_t dest[EPV_MAC_LEN];
         memcpy(dest, port.io, EPV_MAC_LEN);
         epv_link_on_sent(&port.link, &port.node, dest, ok != 0);
-        epv_link_pump(&port.link, &port.node);
+        after_event();
     }
 }
 
@@ -236,7 +266,7 @@ WASM_EXPORT("epv_on_wifi_connected") void epv_on_wifi_connected(uint32_t channel
 {
     if (port.running && channel >= 1 && channel <= 14) {
         epv_node_on_wifi_connected(&port.node, port.io, (uint8_t)channel);
-        epv_link_pump(&port.link, &port.node);
+        after_event();
     }
 }
 
@@ -244,7 +274,7 @@ WASM_EXPORT("epv_on_wifi_disconnected") void epv_on_wifi_disconnected(uint32_t r
 {
     if (port.running && reason <= 65535) {
         epv_node_on_wifi_disconnected(&port.node, (int)reason);
-        epv_link_pump(&port.link, &port.node);
+        after_event();
     }
 }
 
@@ -253,7 +283,7 @@ WASM_EXPORT("epv_on_got_ip") void epv_on_got_ip(void)
 {
     if (port.running) {
         epv_node_on_got_ip(&port.node, port.io, port.io + 4, port.io + 8);
-        epv_link_pump(&port.link, &port.node);
+        after_event();
     }
 }
 

@@ -121,3 +121,24 @@ test('panic: a firmware that crashes at boot ends the run at once, naming the bo
   assert.match(result.reasons.join('\n'), /^responder: the firmware crashed \(Guru Meditation Error/);
   assert.equal(exitCodeOfOutcomes(result.boards), 15);
 });
+
+test('wifi_timeout: an access point that never answers the join (exit 9)', { timeout: 90_000 }, async () => {
+  const { result, log, reasonOf } = await provision({ before: async (lab) => lab.setAccessPoint({ ssid: 'net', password: PASSWORD, channel: 6, security: 'wpa2-psk', silentAt: 'association' }) });
+  assert.equal(reasonOf('initiator'), 'wifi_timeout', log);
+  assert.match(log, /PROV_EVT: failed reason=wifi_timeout/);
+  assert.equal(exitCodeOfOutcomes(result.boards), 9);
+});
+
+test('dhcp_timeout: associated, but no lease ever comes (exit 9)', { timeout: 90_000 }, async () => {
+  const { result, log, reasonOf } = await provision({ before: async (lab) => lab.setAccessPoint({ ssid: 'net', password: PASSWORD, channel: 6, security: 'wpa2-psk', silentAt: 'dhcp' }) });
+  assert.equal(reasonOf('initiator'), 'dhcp_timeout', log);
+  assert.match(log, /PROV_EVT: wifi_connected/);
+  assert.equal(exitCodeOfOutcomes(result.boards), 9);
+});
+
+test('wifi_join_error: the Wi-Fi driver refuses the join, and the run ends at once with its error (exit 15)', { timeout: 60_000 }, async () => {
+  const { result, log, reasonOf } = await provision({ before: async (lab) => void (await lab.setFaults(2, { wifiDriverRefusesJoin: true })) });
+  assert.equal(reasonOf('initiator'), 'wifi_join_error', log);
+  assert.match(log, /PROV_EVT: failed reason=wifi_join_error detail=ESP_ERR_WIFI_NOT_STARTED/);
+  assert.equal(exitCodeOfOutcomes(result.boards), 15);
+});

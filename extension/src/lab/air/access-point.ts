@@ -38,6 +38,11 @@ export interface AccessPointConfig {
   readonly subnet?: string;
   /** First host number handed out. Default 100. */
   readonly firstHost?: number;
+  /**
+   * Fault: the AP goes quiet at one step of a join: `association` (it never answers, the station's join
+   * times out) or `dhcp` (it associates but hands out no lease).
+   */
+  readonly silentAt?: 'association' | 'dhcp';
 }
 
 /**
@@ -50,6 +55,7 @@ export class AccessPoint {
   readonly channel: number;
   readonly security: ApSecurity;
   readonly bssid: string;
+  readonly silentAt?: 'association' | 'dhcp';
   private readonly password: string;
   private readonly subnet: string;
   private readonly leases = new Map<string, Lease>();
@@ -70,6 +76,7 @@ export class AccessPoint {
     this.bssid = config.bssid ?? bssidFor(config.ssid);
     this.subnet = config.subnet ?? '192.168.4';
     this.nextHost = config.firstHost ?? 100;
+    if (config.silentAt) this.silentAt = config.silentAt;
   }
 
   /**

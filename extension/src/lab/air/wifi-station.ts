@@ -104,9 +104,11 @@ export class WifiStation implements Disposable {
       this.schedule(() => this.events.disconnected(reason), wait);
       return;
     }
+    if (ap.silentAt === 'association') return; // nothing answers: the firmware's own join timer decides
     this.schedule(() => {
       this.joined = ap;
       this.events.connected(ap.bssid, ap.channel);
+      if (ap.silentAt === 'dhcp') return; // associated, but no lease ever comes
       this.schedule(() => {
         if (this.joined === ap) this.events.gotIp(ap.lease(this.mac));
       }, this.timings.dhcpMs);

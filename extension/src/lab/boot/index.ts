@@ -39,6 +39,8 @@ const INVALID_HEADER_REPEATS = 7;
 const RESTART_DELAY_MS = 50;
 /** The ROM's RTC watchdog after a bootloader it could not run. */
 const ROM_WATCHDOG_MS = 1000;
+/** esp_wifi.h: what a driver that was never started answers esp_wifi_connect (the wifiDriverRefusesJoin fault). */
+const ESP_ERR_WIFI_NOT_STARTED = 0x3002;
 
 /**
  * Boots a virtual board from its flash as the real chip would: ROM banner, second-stage bootloader,
@@ -142,6 +144,7 @@ class FlashBoot implements ChipProgram {
         config,
         mac: this.ctx.mac,
         readFlash: (offset, length) => this.ctx.flash.read(offset, length),
+        joinRefusal: () => (this.ctx.faults.wifiDriverRefusesJoin ? ESP_ERR_WIFI_NOT_STARTED : 0),
         flashSize: this.ctx.flash.size,
         ...(outcome.nvs ? { nvs: outcome.nvs, storeCredentials: (ssid: Uint8Array, pw: Uint8Array) => storeCredentialsInNvs(this.ctx.flash, outcome.nvs!, ssid, pw) } : {}),
         attachRadio: (events) => new FirmwareRadio(mac, this.deps.air, this.deps.accessPoints, events, this.deps.wifiTimings),

@@ -37,6 +37,8 @@ export interface BoardFaults {
    * would do: the MD5 the loader reports then differs from the host's. Optional so older fakes compile.
    */
   corruptFlashWrites?: boolean;
+  /** The firmware's Wi-Fi driver refuses every join (esp_wifi_connect returns ESP_ERR_WIFI_NOT_STARTED). */
+  wifiDriverRefusesJoin?: boolean;
 }
 
 /**

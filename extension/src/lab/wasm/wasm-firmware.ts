@@ -65,6 +65,8 @@ export interface WasmFirmwareOptions {
   readonly flashSize: number;
   /** The NVS partition of the flashed partition table, if it has one: per-board values over menuconfig's. */
   readonly nvs?: { readonly offset: number; readonly size: number };
+  /** Fault: the esp_err_t the Wi-Fi driver refuses a join with (0: it accepts). */
+  readonly joinRefusal?: () => number;
   /** Keeps credentials in that partition and erases the pair key there; false when it cannot. */
   readonly storeCredentials?: (ssid: Uint8Array, password: Uint8Array) => boolean;
   /** Attaches the board's radio to the air; called right before the firmware boots (its first actions tune it). */
@@ -183,7 +185,12 @@ export class WasmFirmware implements Disposable {
         clearTimeout(this.timers.get(id));
         this.timers.delete(id);
       },
-      wifi_join: (ssid, ssidLen, pw, pwLen) => this.radio?.joinWifi(bytes(ssid, ssidLen), bytes(pw, pwLen)),
+      wifi_join: (ssid, ssidLen, pw, pwLen) => {
+        const refused = this.o.joinRefusal?.() ?? 0;
+        if (refused) return refused;
+        this.radio?.joinWifi(bytes(ssid, ssidLen), bytes(pw, pwLen));
+        return 0;
+      },
       nvs_store_creds: (ssid, ssidLen, pw, pwLen) => {
         const password = bytes(pw, pwLen);
         const ok = this.o.storeCredentials?.(bytes(ssid, ssidLen), password) ?? false;
