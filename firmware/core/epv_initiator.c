@@ -33,11 +33,11 @@ void epv_initiator_start(epv_initiator_t *n)
     }
     if (n->cfg.provisioned && n->cfg.ssid_len > 0) {
         /* Provisioned before (the credentials it kept, no pair key any more): a reboot just rejoins. */
-        memset(&n->creds, 0, sizeof(n->creds));
-        memcpy(n->creds.ssid, n->cfg.ssid, n->cfg.ssid_len);
-        n->creds.ssid_len = n->cfg.ssid_len;
-        memcpy(n->creds.password, n->cfg.password, n->cfg.password_len);
-        n->creds.password_len = n->cfg.password_len;
+        epv_status_t st = epv_creds_set(&n->creds, n->cfg.ssid, n->cfg.ssid_len, n->cfg.password, n->cfg.password_len);
+        if (st != EPV_OK) {
+            fail(n, EPV_FAIL_INTERNAL, -1, epv_status_str(st));
+            return;
+        }
         n->stored = true;
         epv_out_log(&n->out, 'I', "Provisioned earlier: joining the network it was given");
         n->wifi_attempts = 0;
@@ -125,7 +125,7 @@ static void join(epv_initiator_t *n)
         epv_evt_int(&n->out, "channel", n->ap.channel);
     }
     epv_evt_end(&n->out, 'I');
-    epv_out_join(&n->out, n->creds.ssid, n->creds.ssid_len, n->creds.password, n->creds.password_len, &n->ap);
+    epv_out_join(&n->out, &n->creds, &n->ap);
     epv_out_timer_start(&n->out, EPV_TIMER_WIFI, EPV_WIFI_TIMEOUT_MS);
 }
 
@@ -297,16 +297,13 @@ static void on_compat(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *pay
     if (m.kind == EPV_KIND_BEACON && n->state == EPV_ISTATE_SCANNING) {
         found(n, h, rssi, channel);
     } else if (m.kind == EPV_KIND_WIFI && from_responder) {
-        if (m.u.wifi.ssid_len == 0) {
+        epv_status_t st = epv_creds_set(&n->creds, m.u.wifi.ssid, m.u.wifi.ssid_len, m.u.wifi.password,
+                                        m.u.wifi.password_len);
+        if (st != EPV_OK) {
             epv_out_log(&n->out, 'W', "WIFI frame without SSID ignored");
             epv_wipe(&m, sizeof(m));
             return;
         }
-        memset(&n->creds, 0, sizeof(n->creds));
-        memcpy(n->creds.ssid, m.u.wifi.ssid, m.u.wifi.ssid_len);
-        n->creds.ssid_len = m.u.wifi.ssid_len;
-        memcpy(n->creds.password, m.u.wifi.password, m.u.wifi.password_len);
-        n->creds.password_len = m.u.wifi.password_len;
         take_ap_hint(n, &m.u.wifi);
         epv_wipe(&m, sizeof(m));
         got_creds(n, h);
@@ -385,10 +382,9 @@ void epv_initiator_on_wifi_join_error(epv_initiator_t *n, const char *error_name
     }
     /* The Wi-Fi driver refused the join itself (bad config, not started): no retry can do better, and
      * waiting for a connection that never starts would only hide why. */
-    char detail[40];
-    size_t len = strlen(error_name ? error_name : "");
-    snprintf(detail, sizeof(detail), "%.*s", (int)(len < 32 ? len : 32), error_name ? error_name : "");
-    fail(n, EPV_FAIL_WIFI_JOIN_ERROR, -1, detail[0] ? detail : "unknown");
+    char detail[33];
+    snprintf(detail, sizeof(detail), "%s", error_name && error_name[0] ? error_name : "unknown");
+    fail(n, EPV_FAIL_WIFI_JOIN_ERROR, -1, detail);
 }
 
 void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4])
@@ -409,6 +405,6 @@ void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint
          * device that is captured later gives away no fleet's key. */
         n->stored = true;
         epv_out_log(&n->out, 'I', "Keeping the Wi-Fi credentials in NVS and erasing the pair key");
-        epv_out_store_creds(&n->out, n->creds.ssid, n->creds.ssid_len, n->creds.password, n->creds.password_len);
+        epv_out_store_creds(&n->out, &n->creds);
     }
 }

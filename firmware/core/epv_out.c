@@ -67,28 +67,38 @@ void epv_out_timer_stop(epv_out_t *o, epv_timer_id_t id)
     emit(o, EPV_ACT_TIMER_STOP);
 }
 
-void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len,
-                  const epv_ap_hint_t *hint)
+/* The join and store actions carry the same two fields; the lengths come from an epv_creds_t, which
+ * epv_creds_set or epv_session_open bounded, and are checked again against the action's buffers. */
+static bool fill_creds(epv_out_t *o, const epv_creds_t *c)
 {
     memset(&o->act.u.join, 0, sizeof(o->act.u.join));
-    memcpy(o->act.u.join.ssid, ssid, ssid_len);
-    o->act.u.join.ssid_len = ssid_len;
-    memcpy(o->act.u.join.password, pw, pw_len);
-    o->act.u.join.password_len = pw_len;
+    if (c->ssid_len > sizeof(o->act.u.join.ssid) - 1 || c->password_len > sizeof(o->act.u.join.password) - 1) {
+        epv_out_log(o, 'E', "Credentials longer than the Wi-Fi fields; not passed on");
+        return false;
+    }
+    memcpy(o->act.u.join.ssid, c->ssid, c->ssid_len);
+    o->act.u.join.ssid_len = c->ssid_len;
+    memcpy(o->act.u.join.password, c->password, c->password_len);
+    o->act.u.join.password_len = c->password_len;
+    return true;
+}
+
+void epv_out_join(epv_out_t *o, const epv_creds_t *c, const epv_ap_hint_t *hint)
+{
+    if (!fill_creds(o, c)) {
+        return;
+    }
     if (hint) {
         o->act.u.join.hint = *hint;
     }
     emit(o, EPV_ACT_WIFI_JOIN);
 }
 
-void epv_out_store_creds(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len)
+void epv_out_store_creds(epv_out_t *o, const epv_creds_t *c)
 {
-    memset(&o->act.u.join, 0, sizeof(o->act.u.join));
-    memcpy(o->act.u.join.ssid, ssid, ssid_len);
-    o->act.u.join.ssid_len = ssid_len;
-    memcpy(o->act.u.join.password, pw, pw_len);
-    o->act.u.join.password_len = pw_len;
-    emit(o, EPV_ACT_STORE_CREDS);
+    if (fill_creds(o, c)) {
+        emit(o, EPV_ACT_STORE_CREDS);
+    }
 }
 
 void epv_out_log(epv_out_t *o, char level, const char *fmt, ...)

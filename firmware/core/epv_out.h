@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include "epv_action.h"
+#include "epv_creds.h"
 #include "epv_fail.h"
 
 typedef struct {
@@ -20,10 +21,9 @@ void epv_out_channel(epv_out_t *o, uint8_t channel);
 void epv_out_timer_start(epv_out_t *o, epv_timer_id_t id, uint32_t ms);
 void epv_out_timer_stop(epv_out_t *o, epv_timer_id_t id);
 /** Emits EPV_ACT_WIFI_JOIN; hint may be NULL (join any AP with that SSID, scanning all channels). */
-void epv_out_join(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len,
-                  const epv_ap_hint_t *hint);
+void epv_out_join(epv_out_t *o, const epv_creds_t *c, const epv_ap_hint_t *hint);
 /** Emits EPV_ACT_STORE_CREDS: the port keeps the credentials in NVS and erases the pair key there. */
-void epv_out_store_creds(epv_out_t *o, const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len);
+void epv_out_store_creds(epv_out_t *o, const epv_creds_t *c);
 /** Human-readable line with tag espnow_prov. Never pass secrets. */
 void epv_out_log(epv_out_t *o, char level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

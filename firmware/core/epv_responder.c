@@ -228,16 +228,14 @@ static void answer_secure(epv_responder_t *r, const uint8_t from[EPV_MAC_LEN], c
     epv_secure_msg_t m;
     epv_creds_t creds;
     memset(&m, 0, sizeof(m));
-    memset(&creds, 0, sizeof(creds));
     m.kind = EPV_KIND_S_CREDS;
     memcpy(m.u.creds.initiator_nonce, req->initiator_nonce, EPV_NONCE_LEN);
     epv_out_random(&r->out, m.u.creds.aead_nonce, EPV_AEAD_NONCE_LEN);
-    memcpy(creds.ssid, r->cfg.ssid, r->cfg.ssid_len);
-    creds.ssid_len = r->cfg.ssid_len;
-    memcpy(creds.password, r->cfg.password, r->cfg.password_len);
-    creds.password_len = r->cfg.password_len;
-    epv_status_t st = epv_session_key(r->cfg.pair_key, req->responder_nonce, req->initiator_nonce, r->cfg.self_mac,
-                                      from, key);
+    epv_status_t st = epv_creds_set(&creds, r->cfg.ssid, r->cfg.ssid_len, r->cfg.password, r->cfg.password_len);
+    if (st == EPV_OK) {
+        st = epv_session_key(r->cfg.pair_key, req->responder_nonce, req->initiator_nonce, r->cfg.self_mac, from,
+                             key);
+    }
     if (st == EPV_OK) {
         st = epv_session_seal(key, req->responder_nonce, r->cfg.self_mac, from, &creds, &m.u.creds);
     }

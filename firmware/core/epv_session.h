@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "epv_creds.h"
 #include "epv_secure.h"
 
 /* Longest HKDF info: the expand step builds T(i-1) || info || i in a fixed buffer. The session label plus two
@@ -25,12 +26,6 @@ epv_status_t epv_session_key(const uint8_t key[EPV_PAIR_KEY_LEN], const uint8_t 
                              const uint8_t in[EPV_NONCE_LEN], const uint8_t responder_mac[EPV_MAC_LEN],
                              const uint8_t initiator_mac[EPV_MAC_LEN], uint8_t out[EPV_AEAD_KEY_LEN]);
 
-typedef struct {
-    uint8_t ssid[EPV_SSID_MAX + 1];
-    uint8_t ssid_len;
-    uint8_t password[EPV_PASSWORD_MAX + 1];
-    uint8_t password_len;
-} epv_creds_t;
 
 /** Fills c->ct / c->tag from creds; c->initiator_nonce and c->aead_nonce must be set already. */
 epv_status_t epv_session_seal(const uint8_t session_key[EPV_AEAD_KEY_LEN], const uint8_t rn[EPV_NONCE_LEN],

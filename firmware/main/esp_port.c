@@ -166,6 +166,12 @@ static void radio_warn(void *ctx, const char *what, const uint8_t mac[EPV_MAC_LE
 static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len, const epv_ap_hint_t *hint)
 {
     wifi_config_t wc;
+    if (ssid_len > sizeof(wc.sta.ssid) || pw_len > sizeof(wc.sta.password)) {
+        ESP_LOGE(TAG, "Wi-Fi join: credentials longer than wifi_sta_config_t holds");
+        port_event_t ev = {.kind = EV_JOIN_ERROR, .value = ESP_ERR_INVALID_ARG};
+        post(&ev);
+        return;
+    }
     memset(&wc, 0, sizeof(wc));
     memcpy(wc.sta.ssid, ssid, ssid_len);
     memcpy(wc.sta.password, pw, pw_len);
@@ -191,6 +197,10 @@ static void join(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8
 static void store_creds(const uint8_t *ssid, uint8_t ssid_len, const uint8_t *pw, uint8_t pw_len)
 {
     char s[EPV_SSID_MAX + 1], p[EPV_PASSWORD_MAX + 1];
+    if (ssid_len > EPV_SSID_MAX || pw_len > EPV_PASSWORD_MAX) {
+        ESP_LOGE(TAG, "Not kept in NVS: credentials longer than the NVS strings hold");
+        return;
+    }
     memcpy(s, ssid, ssid_len);
     s[ssid_len] = '\0';
     memcpy(p, pw, pw_len);

@@ -38,6 +38,7 @@ extern int epv_test_failures;
     X(hmac_rfc4231)                  \
     X(hkdf_rfc5869)                  \
     X(ccm_nist_vectors)              \
+    X(creds_set_bounds)              \
     X(session_seal_open)             \
     X(session_tamper_and_wrong_key)  \
     X(config_parsing)                \

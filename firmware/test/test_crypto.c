@@ -156,11 +156,24 @@ void test_ccm_nist_vectors(void)
 
 static void creds(epv_creds_t *c)
 {
-    memset(c, 0, sizeof(*c));
-    memcpy(c->ssid, "myssid", 6);
-    c->ssid_len = 6;
-    memcpy(c->password, "mypassword", 10);
-    c->password_len = 10;
+    CHECK_EQ(epv_creds_set(c, (const uint8_t *)"myssid", 6, (const uint8_t *)"mypassword", 10), EPV_OK);
+}
+
+void test_creds_set_bounds(void)
+{
+    uint8_t big[EPV_PASSWORD_MAX + 1];
+    memset(big, 'x', sizeof(big));
+    epv_creds_t c;
+    CHECK_EQ(epv_creds_set(&c, big, EPV_SSID_MAX, big, EPV_PASSWORD_MAX), EPV_OK);
+    CHECK(c.ssid_len == EPV_SSID_MAX && c.password_len == EPV_PASSWORD_MAX && c.ssid[EPV_SSID_MAX] == 0);
+    CHECK_EQ(epv_creds_set(&c, big, 4, NULL, 0), EPV_OK); /* an open network: no password */
+    CHECK(c.ssid_len == 4 && c.password_len == 0 && c.password[0] == 0);
+    CHECK_EQ(epv_creds_set(&c, big, EPV_SSID_MAX + 1, big, 1), EPV_ERR_VALUE);
+    CHECK(c.ssid_len == 0 && c.ssid[0] == 0); /* a refused set leaves nothing behind */
+    CHECK_EQ(epv_creds_set(&c, big, 1, big, EPV_PASSWORD_MAX + 1), EPV_ERR_VALUE);
+    CHECK_EQ(epv_creds_set(&c, big, 0, big, 1), EPV_ERR_VALUE);
+    CHECK_EQ(epv_creds_set(&c, NULL, 3, NULL, 0), EPV_ERR_VALUE);
+    CHECK_EQ(epv_creds_set(NULL, big, 3, NULL, 0), EPV_ERR_ARG);
 }
 
 void test_session_seal_open(void)
