@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFileSync } from '../core/common/private-file';
 import type { SecretStore } from '../core/config/pair-keys';
 
 /**
@@ -25,10 +26,7 @@ export class FileSecretStore implements SecretStore {
   async store(name: string, value: string): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     chmodSync(this.dir, 0o700);
-    const file = this.pathOf(name);
-    // The mode applies only when the file is created: an existing file is narrowed before the key goes in.
-    if (existsSync(file)) chmodSync(file, 0o600);
-    writeFileSync(file, `${value}\n`, { mode: 0o600 });
+    writePrivateFileSync(this.pathOf(name), `${value}\n`);
   }
 
   async delete(name: string): Promise<void> {

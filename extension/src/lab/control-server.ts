@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writePrivateFileSync } from '../core/common/private-file';
 import type { Disposable } from '../core/common/disposable';
 import { isProvisionError, ProvisionError } from '../core/common/errors';
 import { LineSplitter } from '../core/monitor/line-splitter';
@@ -74,10 +75,7 @@ export class ControlServer implements Disposable {
     const s = new ControlServer(server, lab, stateDir, socketPath, token, ownDir);
     const file: ControlFile = { socket: socketPath, pid: process.pid, token };
     const target = controlFileOf(stateDir);
-    // Written aside (0600) and renamed: a reader never sees half a file, and an older file's mode never sticks.
-    const tmp = `${target}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(file) + '\n', { mode: 0o600 });
-    fs.renameSync(tmp, target);
+    writePrivateFileSync(target, JSON.stringify(file) + '\n');
     return s;
   }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writePrivateFileSync } from '../core/common/private-file';
 
 const FILE = 'wifi-password';
 
@@ -21,8 +22,6 @@ export function labWifiPassword(stateDir: string): string {
   }
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const password = `lab-${randomBytes(8).toString('hex')}`;
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, `${password}\n`, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  writePrivateFileSync(file, `${password}\n`);
   return password;
 }

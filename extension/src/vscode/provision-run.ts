@@ -56,7 +56,9 @@ export async function runProvisioning(
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
     // Cancel from elsewhere (the "already in progress" message) stops the run like the progress's button.
-    options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    const onAbort = (): void => abort.abort();
+    if (options.signal?.aborted) abort.abort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       progress.report({ message: 'identifying boards…' });
       const boards = await Promise.all(chosen.map(async (b, i) => toProvisionBoard(ctx, b, i === 0 ? 'responder' : 'initiator', initiators.length, i)));
@@ -104,6 +106,7 @@ export async function runProvisioning(
       }
     } finally {
       sub.dispose();
+      options.signal?.removeEventListener('abort', onAbort);
     }
   });
 }

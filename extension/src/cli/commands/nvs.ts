@@ -1,6 +1,7 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writePrivateFileSync } from '../../core/common/private-file';
 import { findNvsPartition, parsePartitionTable, PARTITION_TABLE_OFFSET, PartitionTableError } from '../../core/build/image/partition-table-reader';
 import { LabClient } from '../../lab/lab-client';
 import { ProvisionError } from '../../core/common/errors';
@@ -115,8 +116,7 @@ export async function runNvsImageCommand(args: readonly string[], io: CliIo, env
     throw new ProvisionError('config', `ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode (it ${pairKey ? `has ${pairKey.length} characters` : 'is not set'}).`, undefined, 'Use the fleet\'s key: every board of a fleet needs the same one.');
   }
   const image = boardConfigPartition({ role, security, channel, ...(role === 'responder' ? { ssid, password } : {}), ...(security === 'secure' ? { pairKey } : {}) }, size);
-  await writeFile(out, image, { mode: 0o600 });
-  await chmod(out, 0o600);
+  writePrivateFileSync(out, image);
   io.out(`${out}: ${role} configuration, ${size} bytes (flash it at the nvs partition's offset, 0x9000 in ESP-IDF's default table)`);
   return 0;
 }

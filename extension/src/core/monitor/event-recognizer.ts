@@ -1,3 +1,4 @@
+import { FIRMWARE_NOT_STARTED, LAB_LOG_TAG } from './lab-boot-line';
 import type { LogRecord } from './log-line-parser';
 import type { EventMeta, ProvisionEvent, ProvisionRole } from './provision-event';
 
@@ -180,9 +181,8 @@ function fatalBootError(record: LogRecord, meta: EventMeta): ProvisionEvent | un
     const m = /^(config error (?:at line \d+|in NVS key \S+)|invalid configuration): (.*)$/.exec(record.message);
     if (m) return { ...meta, type: 'failed', reason: 'config_error', detail: `${m[1]}: ${m[2]}` };
   }
-  if (record.tag === 'lab') {
-    const m = /^the virtual board could not start its firmware: (.*)$/.exec(record.message);
-    if (m) return { ...meta, type: 'failed', reason: 'firmware_not_started', detail: m[1] };
+  if (record.tag === LAB_LOG_TAG && record.message.startsWith(`${FIRMWARE_NOT_STARTED}: `)) {
+    return { ...meta, type: 'failed', reason: 'firmware_not_started', detail: record.message.slice(FIRMWARE_NOT_STARTED.length + 2) };
   }
   return undefined;
 }

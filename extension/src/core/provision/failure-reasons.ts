@@ -1,3 +1,4 @@
+import { FIRMWARE_NOT_STARTED } from '../monitor/lab-boot-line';
 import { exitCodeOf, isProvisionError, type ErrorKind } from '../common/errors';
 import { suggestsWrongPassword, wifiReasonText } from '../monitor/wifi-reason';
 
@@ -36,7 +37,7 @@ export const REASONS = {
   wifi_join_error: { stage: 'wifi', text: 'the Wi-Fi driver refused to join', kind: 'firmware' },
   window_expired: { stage: 'exchange', text: 'the beacon window ended before any initiator was served', hint: 'Start the initiators while the responder beacons, or give it a longer beacon window.', kind: 'timeout' },
   // Found in a board's log by the monitor (a lab line, our firmware's boot check, ESP-IDF's panic).
-  firmware_not_started: { stage: 'boot', text: 'the virtual board could not start its firmware', hint: 'Build and flash again.', kind: 'firmware', detail: 'story' },
+  firmware_not_started: { stage: 'boot', text: FIRMWARE_NOT_STARTED, hint: 'Build and flash again.', kind: 'firmware', detail: 'story' },
   config_error: { stage: 'boot', text: 'the firmware stopped at boot', hint: 'Fix the setting it names and build again.', kind: 'config', detail: 'story' },
   panic: { stage: 'boot', text: 'the firmware crashed', kind: 'firmware' },
   // A run's own stages, one per error kind: the error already says what and where, in its own words.

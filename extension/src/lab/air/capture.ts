@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import type { Disposable } from '../../core/common/disposable';
 import { pcapHeader, pcapRecord } from './pcap';
 
@@ -37,7 +37,11 @@ export class FrameCapture implements Disposable {
     this.pcap = path?.endsWith('.pcap') ?? false;
     // In the Espressif-compatible modes credentials cross the air in clear, so the capture has them: owner only.
     // A pcap starts afresh (its header comes first); JSON lines append.
-    if (path) this.fd = openSync(path, this.pcap ? 'w' : 'a', 0o600);
+    // The mode of open() applies only to a new file: an existing one is narrowed before anything goes in.
+    if (path) {
+      this.fd = openSync(path, this.pcap ? 'w' : 'a', 0o600);
+      fchmodSync(this.fd, 0o600);
+    }
     if (this.fd !== undefined && this.pcap) writeSync(this.fd, pcapHeader());
   }
 

@@ -7,14 +7,11 @@ import { formatMac } from '../air/mac';
 import type { WifiTimings } from '../air/wifi-station';
 import { BOOT_BAUD, type ChipContext, type ChipProgram } from '../chip/chip-program';
 import { storeCredentialsInNvs } from '../wasm/nvs-store';
+import { FIRMWARE_NOT_STARTED, LAB_LOG_TAG } from '../../core/monitor/lab-boot-line';
 import { compileFirmware, FirmwareStartError, WasmFirmware } from '../wasm/wasm-firmware';
 import { sdkconfigNumber } from './app-desc';
 import { runBootSequence, type BootOutcome } from './boot-sequence';
 import { romProfileOf, type ResetCause, type RomProfile } from './rom-profile';
-
-/** The tag and words of the console line that says a virtual board's firmware could not start (the monitor reads it). */
-export const LAB_LOG_TAG = 'lab';
-export const FIRMWARE_NOT_STARTED = 'the virtual board could not start its firmware';
 
 /**
  * What a boot from flash needs from the lab beyond the chip context. The lab's `LabEnvironment` fits as

@@ -47,8 +47,8 @@ export function compileFirmware(bytes: Uint8Array): WebAssembly.Module {
     throw new FirmwareStartError(`its WebAssembly module is corrupt (${e instanceof Error ? e.message : String(e)})`);
   }
   const names = new Set(WebAssembly.Module.exports(module).map((x) => x.name));
-  const missing = REQUIRED_EXPORTS.filter((n) => !names.has(n));
-  if (missing.length || !names.has('memory')) throw new FirmwareStartError(`its WebAssembly module lacks ${[...missing, ...(names.has('memory') ? [] : ['memory'])].join(', ')} (built for another lab version?)`);
+  const missing = [...REQUIRED_EXPORTS, 'memory'].filter((n) => !names.has(n));
+  if (missing.length) throw new FirmwareStartError(`its WebAssembly module lacks ${missing.join(', ')} (built for another lab version?)`);
   if (compiled.size >= COMPILED_MAX) compiled.delete(compiled.keys().next().value!);
   compiled.set(key, module);
   return module;
