@@ -64,11 +64,13 @@ export async function runProvisioning(
       const boards = await Promise.all(chosen.map(async (b, i) => toProvisionBoard(ctx, b, i === 0 ? 'responder' : 'initiator', initiators.length, i)));
       if (chosen.some((b) => b.port.source === 'virtual')) syncLabAccessPoint(lab, creds.ssid, password, settings.wifiChannel);
       const builders = buildersFor(places, settings.idfPath);
+      const builderOf = (b: ProvisionBoard): FirmwareBuilder => (chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.virtual() : builders.idf());
       const workflow = new ProvisionWorkflow(
         { boards, ssid: creds.ssid, password, channel: settings.wifiChannel, security: settings.security, pairKey, credentialsIn: settings.credentialsIn, ...(options.updateOnly ? { updateOnly: true } : {}) },
         {
+          findBuild: (b, config) => builderOf(b).findBuild(b.target, config),
           build: async (b, config, signal) => {
-            const builder = chosen.find((c) => c.port.path === b.path)!.port.source === 'virtual' ? builders.virtual() : builders.idf();
+            const builder = builderOf(b);
             const r = await builder.build(b.target, config, { signal, onOutput: (l) => ctx.log.trace(`build ${b.role}/${b.target}: ${l}`) });
             ctx.log.info(`${b.role} firmware for ${b.target}: ${r.cached ? 'cached build' : 'built'} with ${r.toolchain} in ${r.buildDir}`);
             ctx.registry.setFirmware(b.path, `${b.role} for ${b.target}, ${r.toolchain}${r.cached ? ' (cached)' : ''}`);

@@ -66,6 +66,7 @@ async function provision(s: Scenario) {
   const workflow = new ProvisionWorkflow(
     { boards: [{ path: r!.url, name: 'responder', role: 'responder', target: 'esp32s3' }, { path: i!.url, name: 'initiator', role: 'initiator', target: 'esp32c3' }], ssid: 'net', password: PASSWORD, channel: 6, security: 'secure', pairKey: KEY, followTimeoutMs: 60_000, ...s.request },
     {
+      findBuild: (b, config) => builder.findBuild(b.target, s.buildConfig ? s.buildConfig(b.role, config) : config),
       build: (b, config, signal) => builder.build(b.target, s.buildConfig ? s.buildConfig(b.role, config) : config, { signal }),
       flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }),
       monitor: cliMonitors({ arbiter, redactor: new Redactor([]), io, quiet: false }),

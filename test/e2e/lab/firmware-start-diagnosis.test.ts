@@ -31,7 +31,7 @@ async function provisionWith(build: (dir: string) => ProvisionDeps['build']) {
   const [r, i] = lab.boardList;
   const workflow = new ProvisionWorkflow(
     { boards: [{ path: r!.url, name: 'responder', role: 'responder', target: 'esp32s3' }, { path: i!.url, name: 'initiator', role: 'initiator', target: 'esp32c3' }], ssid: 'net', password: 'pw-12345678', channel: 6, security: 'secure', pairKey: KEY, followTimeoutMs: FOLLOW_FOREVER_MS },
-    { build: build(dir), flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }), monitor: cliMonitors({ arbiter, redactor: new Redactor([]), io, quiet: false }) },
+    { build: build(dir), findBuild: async () => undefined, flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }), monitor: cliMonitors({ arbiter, redactor: new Redactor([]), io, quiet: false }) },
   );
   try {
     return { result: await workflow.run(), log: lines.join('\n') };

@@ -30,7 +30,11 @@ test('one image per chip, roles and credentials in NVS; Update Credentials needs
   const lab = await Lab.start({ stateDir: join(dir, 'lab'), boards: [{ chip: 'esp32c3' }, { chip: 'esp32c3' }, { chip: 'esp32c3' }], programs: labPrograms, accessPoint: { ssid: 'home', password: 'first-password', channel: 6, security: 'wpa2-psk' } });
   const builder = new VirtualFirmwareBuilder({ wasmPath: WASM_FIRMWARE, cacheRoot: join(dir, 'cache') });
   const builds: string[] = [];
-  const counting = { kind: builder.kind, build: (t: string, c: Parameters<typeof builder.build>[1], o?: Parameters<typeof builder.build>[2]) => { builds.push(`${c.role}:${t}:${c.ssid}`); return builder.build(t, c, o); } };
+  const counting = {
+    kind: builder.kind,
+    build: (t: string, c: Parameters<typeof builder.build>[1], o?: Parameters<typeof builder.build>[2]) => (builds.push(`${c.role}:${t}:${c.ssid}`), builder.build(t, c, o)),
+    findBuild: (t: string, c: Parameters<typeof builder.build>[1]) => builder.findBuild(t, c),
+  };
   try {
     const [r, i1, i2] = lab.boardList;
     const request: ProvisionRequest = {
@@ -64,6 +68,7 @@ test('one image per chip, roles and credentials in NVS; Update Credentials needs
     const update = await runLabWorkflow({ ...request, password: 'second-password', updateOnly: true }, counting);
     assert.equal(update.result.outcome, 'succeeded', `${update.result.reasons.join('\n')}\n${update.log}`);
     assert.equal(update.result.timings.building, undefined, 'no build stage');
+    assert.deepEqual(builds, ['initiator:esp32c3:'], 'the update found the image in the build cache and built nothing');
     assert.match(update.log, /initiator 1.*PROV_EVT: got_ip/);
     // Only the NVS partitions were written (the time follows: see the bench): the flasher wrote each board's
     // once, and each initiator's firmware rewrote its own once more when it kept the new credentials.

@@ -16,6 +16,7 @@ export async function runLabWorkflow(request: ProvisionRequest, builder: Firmwar
   const io = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
   const redactor = new Redactor([...(request.password ? [{ kind: 'password' as const, value: request.password }] : []), { kind: 'pair-key' as const, value: request.pairKey }]);
   const workflow = new ProvisionWorkflow(request, {
+    findBuild: (b, config) => builder.findBuild(b.target, config),
     build: (b, config, signal) => builder.build(b.target, config, { signal }),
     flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }),
     monitor: cliMonitors({ arbiter, redactor, io, quiet: false }),

@@ -116,6 +116,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
         scanTimeoutS: timeoutS,
       },
       {
+        findBuild: (b, config) => builder.findBuild(b.target, config),
         build: async (b, config, signal) => {
           const { buildDir, cached } = await builder.build(b.target, config, { signal });
           signal.throwIfAborted();

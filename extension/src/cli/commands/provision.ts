@@ -117,6 +117,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
     // The compat modes send no key; the firmware's Kconfig still wants a value there.
     { boards, ssid, password, channel, security, pairKey, credentialsIn, followTimeoutMs: timeoutS * 1000, ...(options.updateOnly ? { updateOnly: true } : {}) },
     {
+      findBuild: (b, config) => builder.findBuild(b.target, config),
       build: (b, config, signal) => builder.build(b.target, config, { signal }),
       flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud, signal, onProgress, afterFlash: 'bootloader' }),
       monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),

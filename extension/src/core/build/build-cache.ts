@@ -139,6 +139,16 @@ export interface CachedBuildOptions {
   readonly limits?: CacheLimits;
 }
 
+/** The folder of a complete earlier build of `key` (marked used), or undefined; never builds. */
+export async function findCachedBuild(cacheRoot: string, key: string): Promise<string | undefined> {
+  // The key becomes a path component: only a hex digest may, never anything that could climb out.
+  if (!KEY_RE.test(key)) throw new ProvisionError('internal', `Invalid build cache key "${key.slice(0, 20)}".`);
+  const dir = join(cacheRoot, key);
+  if (!existsSync(join(dir, MARKER))) return undefined;
+  await touchBuild(dir);
+  return dir;
+}
+
 /**
  * Returns `<cacheRoot>/<key>` when it holds a complete build; otherwise calls `produce` on a fresh
  * private temp folder next to it and renames that into place, so a build killed halfway never looks
@@ -147,16 +157,12 @@ export interface CachedBuildOptions {
  * killed builds are swept first, and the least recently used builds beyond the limits go afterwards.
  */
 export async function cachedBuild(cacheRoot: string, key: string, produce: (dir: string) => Promise<void>, options: CachedBuildOptions = {}): Promise<CachedBuild> {
-  // The key becomes a path component: only a hex digest may, never anything that could climb out.
-  if (!KEY_RE.test(key)) throw new ProvisionError('internal', `Invalid build cache key "${key.slice(0, 20)}".`);
   const limits = options.limits ?? DEFAULT_CACHE_LIMITS;
   await ensurePrivateDir(cacheRoot);
   await sweepStaleTemps(cacheRoot, limits);
+  const found = await findCachedBuild(cacheRoot, key);
+  if (found) return { dir: found, hit: true };
   const dir = join(cacheRoot, key);
-  if (existsSync(join(dir, MARKER))) {
-    await touchBuild(dir);
-    return { dir, hit: true };
-  }
 
   const tmp = await mkdtemp(join(cacheRoot, tmpPrefix(key)));
   try {

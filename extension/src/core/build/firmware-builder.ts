@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ProvisionError } from '../common/errors';
-import { buildCacheKey, cachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
+import { buildCacheKey, cachedBuild, findCachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
 import { CHIP_KEYS, isChipKey } from '../chips/chips';
 import { writeVirtualBuild } from './image/virtual-build-writer';
 import { writableFirmwareProject } from './firmware-project';
@@ -31,6 +31,8 @@ export interface BuildResult {
 export interface FirmwareBuilder {
   readonly kind: BuilderKind;
   build(target: string, config: FirmwareConfig, opts?: BuildOptions): Promise<BuildResult>;
+  /** The folder of an identical earlier build, or undefined; never builds (Update Credentials reuses images). */
+  findBuild(target: string, config: FirmwareConfig): Promise<string | undefined>;
 }
 
 interface KeyedBuild {
@@ -65,6 +67,11 @@ abstract class CachingBuilder implements FirmwareBuilder {
     }
     const { dir, hit } = await pending;
     return { buildDir: dir, cached: hit || joined, durationMs: Date.now() - started, toolchain };
+  }
+
+  async findBuild(target: string, config: FirmwareConfig): Promise<string | undefined> {
+    const { key } = await this.prepare(target, config, renderSdkconfig(config), {});
+    return findCachedBuild(this.cacheRoot, key);
   }
 }
 

@@ -42,6 +42,8 @@ export interface BoardMonitor extends Disposable {
 /** The parts a run drives; the editor and the CLI pass their own (terminals vs. plain sessions). */
 export interface ProvisionDeps {
   build(board: ProvisionBoard, config: FirmwareConfig, signal: AbortSignal): Promise<{ buildDir: string; cached: boolean }>;
+  /** The folder of an identical earlier build, or undefined; never builds. Update Credentials looks here first. */
+  findBuild(board: ProvisionBoard, config: FirmwareConfig): Promise<string | undefined>;
   flash(targets: readonly FlashTarget[], signal: AbortSignal, onProgress: (overall: OverallProgress, changed: BoardProgress) => void): Promise<FlashBoardsResult>;
   monitor(board: ProvisionBoard): Promise<BoardMonitor>;
 }
@@ -116,9 +118,10 @@ export class ProvisionWorkflow implements Disposable {
     const subscriptions = new DisposableStore();
     const changed = subscriptions.add(new Emitter<void>());
     try {
-      const builds = this.request.updateOnly
-        ? await this.buildAll(signal) // images of the earlier run, from the build cache: no build stage
-        : await this.timed('building', `building the firmware for ${describeBuilds(this.request.boards, this.byRole)}`, () => this.buildAll(signal));
+      // Update Credentials reuses the images of the earlier run; only when the cache lost one is there a build stage.
+      const builds =
+        (this.request.updateOnly ? await this.findAll() : undefined) ??
+        (await this.timed('building', `building the firmware for ${describeBuilds(this.request.boards, this.byRole)}`, () => this.buildAll(signal)));
       const targets = await Promise.all(this.request.boards.map(async (b) => ({ path: b.path, label: b.name, plan: await this.planFor(b, builds.get(this.buildKey(b))!) })));
       const flashed = await this.timed('flashing', `flashing ${this.request.boards.length} boards in parallel`, () =>
         this.deps.flash(targets, signal, (overall, changed) => this.flashEmitter.fire({ overall, changed })),
@@ -173,11 +176,27 @@ export class ProvisionWorkflow implements Disposable {
       const k = this.buildKey(b);
       if (builds.has(k)) continue;
       throwIfAborted(signal);
-      const config = this.byRole ? this.imageConfigFor(b.role) : this.sharedImageConfig();
-      const { buildDir } = await this.deps.build(b, config, signal);
+      const { buildDir } = await this.deps.build(b, this.imageConfigOf(b), signal);
       builds.set(k, buildDir);
     }
     return builds;
+  }
+
+  /** Every image from the build cache, or undefined as soon as one is missing. */
+  private async findAll(): Promise<Map<string, string> | undefined> {
+    const builds = new Map<string, string>();
+    for (const b of this.request.boards) {
+      const k = this.buildKey(b);
+      if (builds.has(k)) continue;
+      const dir = await this.deps.findBuild(b, this.imageConfigOf(b));
+      if (dir === undefined) return undefined;
+      builds.set(k, dir);
+    }
+    return builds;
+  }
+
+  private imageConfigOf(b: ProvisionBoard): FirmwareConfig {
+    return this.byRole ? this.imageConfigFor(b.role) : this.sharedImageConfig();
   }
 
   /** The plan of one board: the image's regions and its NVS partition (its configuration, or erased). */

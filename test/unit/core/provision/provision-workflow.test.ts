@@ -49,12 +49,15 @@ class FakeMonitor implements BoardMonitor {
 function deps(over: Partial<ProvisionDeps> & { script?: (b: ProvisionBoard, m: FakeMonitor) => void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'wf-'));
   const configs: Array<[string, FirmwareConfig]> = [];
+  const lookups: string[] = [];
   const monitors: FakeMonitor[] = [];
   const d: ProvisionDeps = {
     build: async (b, config) => {
       configs.push([`${b.role}:${b.target}`, config]);
       return { buildDir: makeBuildDir({ chip: b.target, appSize: 4096, seed: configs.length }), cached: false };
     },
+    // The build cache holds an earlier image of every key (Update Credentials' usual case).
+    findBuild: async (b) => (lookups.push(`${b.role}:${b.target}`), makeBuildDir({ chip: b.target, appSize: 4096, seed: 100 + lookups.length })),
     flash: async (targets) =>
       ({ ok: true, results: targets.map((t) => ({ board: t.label, outcome: 'flashed' })), failed: [], cancelled: [], durationMs: 1 }) as unknown as FlashBoardsResult,
     monitor: async (b) => {
@@ -64,7 +67,7 @@ function deps(over: Partial<ProvisionDeps> & { script?: (b: ProvisionBoard, m: F
     },
     ...over,
   };
-  return { d, configs, monitors, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { d, configs, lookups, monitors, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function defaultScript(b: ProvisionBoard, m: FakeMonitor): void {
@@ -129,7 +132,7 @@ test('credentials in menuconfig: one image per role and chip with the responder\
 
 test('update only: no build stage, and each board gets only its NVS partition', async () => {
   let flashed: readonly FlashTarget[] = [];
-  const { d, cleanup } = deps();
+  const { d, configs, lookups, cleanup } = deps();
   const flash = d.flash;
   d.flash = async (targets, signal, onProgress) => ((flashed = targets), flash(targets, signal, onProgress));
   const wf = new ProvisionWorkflow({ ...request, updateOnly: true }, d);
@@ -137,8 +140,23 @@ test('update only: no build stage, and each board gets only its NVS partition', 
   wf.onDidChangeStage((s) => stages.push(s.stage));
   assert.equal((await wf.run()).outcome, 'succeeded');
   assert.deepEqual(stages, ['flashing', 'monitoring', 'following', 'succeeded']);
+  assert.deepEqual(configs, [], 'the images were looked up, never built');
+  assert.deepEqual(lookups, ['responder:esp32s3', 'initiator:esp32c3']);
   assert.ok(flashed.every((t) => t.plan.regions.length === 1 && t.plan.regions[0]!.name === BOARD_CONFIG_REGION));
   assert.throws(() => new ProvisionWorkflow({ ...request, updateOnly: true, credentialsIn: 'menuconfig' }, d), /Update Credentials writes the boards' NVS partitions/);
+  cleanup();
+});
+
+test('update only, the build cache lost an image: the build runs as its own stage, not under flashing', async () => {
+  const { d, configs, cleanup } = deps({ findBuild: async () => undefined });
+  const wf = new ProvisionWorkflow({ ...request, updateOnly: true }, d);
+  const stages: ProvisionStage[] = [];
+  wf.onDidChangeStage((s) => stages.push(s.stage));
+  const r = await wf.run();
+  assert.equal(r.outcome, 'succeeded', r.reasons.join('\n'));
+  assert.deepEqual(stages, ['building', 'flashing', 'monitoring', 'following', 'succeeded']);
+  assert.deepEqual(configs.map(([k]) => k), ['responder:esp32s3', 'initiator:esp32c3']);
+  assert.ok(r.timings.building !== undefined);
   cleanup();
 });
 
