@@ -68,7 +68,11 @@ export async function runProvisioning(
       const workflow = new ProvisionWorkflow(
         { boards, ssid: creds.ssid, password, channel: settings.wifiChannel, security: settings.security, pairKey, credentialsIn: settings.credentialsIn, ...(options.updateOnly ? { updateOnly: true } : {}) },
         {
-          findBuild: (b, config) => builderOf(b).findBuild(b.target, config),
+          findBuild: async (b, config) => {
+            const dir = await builderOf(b).findBuild(b.target, config);
+            if (dir) ctx.log.info(`${b.role} firmware for ${b.target}: the earlier build in ${dir}, not flashed again`);
+            return dir;
+          },
           build: async (b, config, signal) => {
             const builder = builderOf(b);
             const r = await builder.build(b.target, config, { signal, onOutput: (l) => ctx.log.trace(`build ${b.role}/${b.target}: ${l}`) });
