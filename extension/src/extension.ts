@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     setUpDiscovery(discovery, ctx),
     ...registerBoardCommands(ctx),
     ...registerRoleCommands(ctx),
-    ...registerFlashCommands(ctx),
+    ...registerFlashCommands(ctx, buildCacheRoot(places)),
     ...registerCredentialCommands(ctx, buildCacheRoot(places)),
     ...registerPairKeyCommands(ctx, buildCacheRoot(places)),
     lab,

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { chmod, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProvisionError } from '../common/errors';
-import { DEFAULT_CACHE_LIMITS, evictOldBuilds, purgeBuildsHolding, sweepStaleTemps, tmpPrefix, touchBuild, writeSecretTags, type CacheLimits } from './cache-hygiene';
+import { readBuildInfo, writeBuildInfo, type BuildInfo } from './build-info';
+import { DEFAULT_CACHE_LIMITS, evictOldBuilds, lastUsed, purgeBuildsHolding, sweepStaleTemps, tmpPrefix, touchBuild, writeSecretTags, type CacheLimits } from './cache-hygiene';
 
 /** Which builder produced a cached build: the real ESP-IDF, or the image packer for virtual boards. */
 export type BuilderKind = 'idf' | 'virtual';
@@ -137,6 +138,8 @@ export interface CachedBuildOptions {
   /** The secrets the build embeds (Wi-Fi password, pair key): tagged so forgetSecrets() can find it. */
   readonly secrets?: readonly string[];
   readonly limits?: CacheLimits;
+  /** What the build is, for people picking one later (listCachedBuilds). */
+  readonly info?: BuildInfo;
 }
 
 /** The folder of a complete earlier build of `key` (marked used), or undefined; never builds. */
@@ -170,6 +173,7 @@ export async function cachedBuild(cacheRoot: string, key: string, produce: (dir:
     await produce(tmp);
     if (!existsSync(join(tmp, MARKER))) throw new ProvisionError('build', `The build finished without writing ${MARKER}.`);
     await writeSecretTags(tmp, await cacheSalt(cacheRoot), options.secrets ?? []);
+    if (options.info) await writeBuildInfo(tmp, options.info);
     await touchBuild(tmp);
     await chmod(tmp, 0o700);
     await moveIntoPlace(tmp, dir);
@@ -207,3 +211,33 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if (!st.isDirectory()) throw new ProvisionError('config', `The build cache ${dir} is not a folder.`);
   if ((st.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
 }
+
+/** A complete cached build and what it is. */
+export interface ListedBuild extends BuildInfo {
+  readonly dir: string;
+  /** When it was last built or flashed from (ms since the epoch). */
+  readonly lastUsedMs: number;
+}
+
+/**
+ * The complete builds in the cache, most recently used first, optionally only those for one chip and
+ * builder. Builds made before build info existed, or whose info is unreadable, are left out: nobody could
+ * tell what they are.
+ */
+export async function listCachedBuilds(cacheRoot: string, filter: { readonly target?: string; readonly builder?: 'idf' | 'virtual' } = {}): Promise<ListedBuild[]> {
+  const names = await readdir(cacheRoot).catch((): string[] => []);
+  const out: ListedBuild[] = [];
+  for (const name of names) {
+    if (!KEY_RE.test(name)) continue;
+    const dir = join(cacheRoot, name);
+    const info = await readBuildInfo(dir);
+    if (!info) continue;
+    if (filter.target && info.target !== filter.target) continue;
+    if (filter.builder && info.builder !== filter.builder) continue;
+    if (!existsSync(join(dir, MARKER))) continue;
+    const lastUsedMs = (await lastUsed(dir)) || Date.parse(info.builtAt) || 0;
+    out.push({ ...info, dir, lastUsedMs });
+  }
+  return out.sort((a, b) => b.lastUsedMs - a.lastUsedMs);
+}
+

@@ -55,6 +55,11 @@ export async function touchBuild(dir: string): Promise<void> {
   await utimes(file, now, now).catch(() => writeFile(file, '', { mode: 0o600 }));
 }
 
+/** When the build in `dir` was last made or used (ms since the epoch), 0 when unknown. */
+export async function lastUsed(dir: string): Promise<number> {
+  return stat(join(dir, LAST_USED_FILE)).then((s) => s.mtimeMs, () => 0);
+}
+
 /**
  * Removes every build holding one of `secrets`, and every build whose secrets are unknown (made before
  * tags existed). Returns how many builds went. Run when a secret is cleared or replaced by a new one.
@@ -115,10 +120,7 @@ export async function evictOldBuilds(cacheRoot: string, keep: string, limits: Ca
   for (const name of await listNames(cacheRoot)) {
     if (!KEY_RE.test(name)) continue;
     const dir = join(cacheRoot, name);
-    const used = await stat(join(dir, LAST_USED_FILE)).then(
-      (s) => s.mtimeMs,
-      () => stat(dir).then((s) => s.mtimeMs, () => 0),
-    );
+    const used = (await lastUsed(dir)) || (await stat(dir).then((s) => s.mtimeMs, () => 0));
     entries.push({ dir, used, bytes: await treeBytes(dir) });
   }
   entries.sort((a, b) => b.used - a.used);

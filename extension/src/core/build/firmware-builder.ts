@@ -62,7 +62,8 @@ abstract class CachingBuilder implements FirmwareBuilder {
     let pending = this.inflight.get(key);
     const joined = pending !== undefined;
     if (!pending) {
-      pending = cachedBuild(this.cacheRoot, key, produce, { secrets: [config.password, config.pairKey] }).finally(() => this.inflight.delete(key));
+      const info = { role: config.role, target, builder: this.kind, toolchain, security: config.security, builtAt: new Date().toISOString() };
+      pending = cachedBuild(this.cacheRoot, key, produce, { secrets: [config.password, config.pairKey], info }).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     const { dir, hit } = await pending;

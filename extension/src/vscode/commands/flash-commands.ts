@@ -5,10 +5,14 @@ import { readFlashPlan } from '../../core/flash/flash-plan';
 import { describeFailures, flashBoards } from '../../core/flash/flash-boards';
 import { reasonOfError } from '../../core/provision/failure-reasons';
 import { boardLabel } from '../board-tree';
+import { pickBuildFor } from '../build-picker';
 import { boardArgument, registerCommand, type CommandContext } from '../command-context';
 
-/** Identify Board and Flash Board: the ROM bootloader through esptool-js, on USB, remote and virtual boards. */
-export function registerFlashCommands(ctx: CommandContext): vscode.Disposable[] {
+/**
+ * Identify Board and Flash Board: the ROM bootloader through esptool-js, on USB, remote and virtual boards.
+ * Flash Board without a build offers the recent builds for the board's chip.
+ */
+export function registerFlashCommands(ctx: CommandContext, buildCacheRoot: string): vscode.Disposable[] {
   return [
     registerCommand(ctx, 'espnow.identifyBoard', async (arg) => {
       const board = await boardArgument(ctx, arg, 'Identify board');
@@ -18,7 +22,7 @@ export function registerFlashCommands(ctx: CommandContext): vscode.Disposable[] 
     registerCommand(ctx, 'espnow.flashBoard', async (arg, buildArg) => {
       const board = await boardArgument(ctx, arg, 'Flash board');
       if (!board) return undefined;
-      const buildDir = typeof buildArg === 'string' ? buildArg : await pickBuild();
+      const buildDir = typeof buildArg === 'string' ? buildArg : await pickBuildFor(board, buildCacheRoot);
       if (!buildDir) return undefined;
       return flash(ctx, board, buildDir);
     }),
@@ -88,16 +92,4 @@ async function flash(ctx: CommandContext, board: Board, buildDir: string) {
     void vscode.window.showErrorMessage(`ESP-NOW: ${text}`);
   }
   return result;
-}
-
-async function pickBuild(): Promise<string | undefined> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const picked = await vscode.window.showOpenDialog({
-    title: 'Pick an ESP-IDF build folder (it holds flasher_args.json)',
-    canSelectFolders: true,
-    canSelectFiles: false,
-    defaultUri: folder ? vscode.Uri.joinPath(folder, 'firmware', 'build') : undefined,
-    openLabel: 'Flash this build',
-  });
-  return picked?.[0]?.fsPath;
 }
