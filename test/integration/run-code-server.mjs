@@ -10,7 +10,7 @@
 //
 // Env: ESPNOW_VSIX (test this VSIX instead of packaging one now), ESPNOW_VSCODE_TIMEOUT_MS (overall limit,
 // default 15 min), ESPNOW_SKIP_UI=1, ESPNOW_SKIP_SUITES=1 (to work on one of the two), ESPNOW_KEEP_SCREENSHOT=1 (leave media/screenshot.png alone),
-// ESPNOW_TEST_VERBOSE=1 (forward every browser console line), ESPNOW_EXT_PATH / ESPNOW_TESTS_PATH (run an
+// ESPNOW_TEST_GREP (run only the host tests whose titles match), ESPNOW_TEST_VERBOSE=1 (forward every browser console line), ESPNOW_EXT_PATH / ESPNOW_TESTS_PATH (run an
 // extension folder under development, or another test entry; used to check this harness against a fixture).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,7 +117,7 @@ async function main() {
   // code-server's log, not ours, and browser console forwarding mangles and reorders lines.
   const testLog = join(tmp, 'mocha.log');
   const testResults = join(tmp, 'mocha-results.json');
-  const server = await serverFor({ bin, dir: suitesDir, vsix, env: { ...env, ESPNOW_TEST_LOG: testLog, ESPNOW_TEST_RESULTS: testResults } });
+  const server = await serverFor({ bin, dir: suitesDir, vsix, env: { ...env, ESPNOW_TEST_LOG: testLog, ESPNOW_TEST_RESULTS: testResults, ...(process.env.ESPNOW_TEST_GREP ? { ESPNOW_TEST_GREP: process.env.ESPNOW_TEST_GREP } : {}) } });
   const ws = makeWorkspace(suitesDir);
   // VS Code runs extensionTestsPath only with an extensionDevelopmentPath: an empty folder develops nothing.
   const extPath = devPath ?? join(tmp, 'no-extension-under-development');

@@ -43,7 +43,9 @@ class LineReporter extends Mocha.reporters.Base {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: LineReporter });
+  // ESPNOW_TEST_GREP runs only the tests whose titles match (while working on one).
+  const grep = process.env.ESPNOW_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, color: false, reporter: LineReporter, ...(grep ? { grep } : {}) });
   // A window opened after the first one left its reload marker only checks what survived the reload.
   const marker = reloadMarker();
   const afterReload = marker !== undefined && fs.existsSync(marker);

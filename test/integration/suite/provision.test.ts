@@ -26,13 +26,13 @@ describe('Provision Pair on virtual boards', function () {
 
   it('builds firmware for a role and chip, then finds it in the build cache', async () => {
     type Built = { buildDir: string; cached: boolean };
-    const first = (await vscode.commands.executeCommand('espnow.buildFirmware', 'initiator', 'esp32c3', 'host')) as Built;
+    const first = (await vscode.commands.executeCommand('espnow.buildFirmware', 'initiator', 'esp32c3', 'virtual')) as Built;
     assert.ok(first?.buildDir, 'Build Firmware returned its build');
     const args = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(`${first.buildDir}/flasher_args.json`))).toString()) as { extra_esptool_args: { chip: string } };
     assert.equal(args.extra_esptool_args.chip, 'esp32c3');
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     assert.ok(!first.buildDir.startsWith(folder), 'builds (they hold secrets) stay out of the workspace');
-    const again = (await vscode.commands.executeCommand('espnow.buildFirmware', 'initiator', 'esp32c3', 'host')) as Built;
+    const again = (await vscode.commands.executeCommand('espnow.buildFirmware', 'initiator', 'esp32c3', 'virtual')) as Built;
     assert.equal(again.cached, true);
     assert.equal(again.buildDir, first.buildDir);
   });

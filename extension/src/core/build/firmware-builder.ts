@@ -161,7 +161,10 @@ export class IdfFirmwareBuilder extends CachingBuilder {
       toolchain: `ESP-IDF ${version ?? '(version unknown)'}`,
       produce: async (dir) => {
         const project = await writableFirmwareProject(this.firmwareDir, this.cacheRoot, firmwareHash);
-        await buildWithIdf({ idfPath: idfDir, env, firmwareDir: project, target, config, buildDir: dir, signal: opts.signal, onOutput: opts.onOutput });
+        // Compiler messages name the project's own sources, not the private copy that was built, so a
+        // problem matcher (Problems view) opens the file the user has.
+        const onOutput = opts.onOutput && ((line: string) => opts.onOutput!(line.split(`${project}/`).join(`${this.firmwareDir}/`)));
+        await buildWithIdf({ idfPath: idfDir, env, firmwareDir: project, target, config, buildDir: dir, signal: opts.signal, onOutput });
       },
     };
   }

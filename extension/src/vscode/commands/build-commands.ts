@@ -1,51 +1,41 @@
 import * as vscode from 'vscode';
+import type { Board } from '../../core/boards/board';
 import { CHIP_KEYS } from '../../core/chips/chips';
 import { clearBuildCache } from '../../core/build/cache-hygiene';
+import type { BuildResult } from '../../core/build/firmware-builder';
 import type { FirmwareRole } from '../../core/build/sdkconfig';
+import { ProvisionError } from '../../core/common/errors';
 import { resolveWifiCredentials } from '../../core/config/credentials';
+import { chipKey } from '../../core/flash/flash-plan';
+import { boardLabel, type BoardTreeNode } from '../board-tree';
+import { buildTask, isBuildTaskDefinition, providedBuildTasks, type BuildTaskDefinition, type RunBuild } from '../build-task';
 import { registerCommand, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
 import { buildCacheRoot, buildersFor, pairKeyForBuild, type ProvisionPlaces } from '../provision-run';
 
-const TARGETS = CHIP_KEYS;
-
 /**
  * Build Firmware: one role for one chip with the configured credentials, by ESP-IDF (real boards) or the
  * WebAssembly firmware (virtual boards), into the build cache outside the workspace; then offers to flash it.
+ * From a board's context menu it builds what that board needs (its role, chip and kind), asking only what
+ * the board does not say. Builds run as tasks, so compiler errors go to Problems through the problem matcher.
  */
 export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlaces, lab: LabController): vscode.Disposable[] {
+  const run: RunBuild = (def, onOutput, signal) => runBuild(ctx, places, lab, def, onOutput, signal);
   return [
-    registerCommand(ctx, 'espnow.buildFirmware', async (roleArg?: unknown, targetArg?: unknown, kindArg?: unknown) => {
-      const role = (roleArg as FirmwareRole | undefined) ?? (await pick('Role', [
-        { label: 'responder', detail: 'holds the Wi-Fi credentials and beacons' },
-        { label: 'initiator', detail: 'the new device that asks for them' },
-      ]));
-      if (!role) return undefined;
-      const target = (targetArg as string | undefined) ?? (await pick('Chip', TARGETS.map((t) => ({ label: t }))));
-      if (!target) return undefined;
-      const kind = (kindArg as 'idf' | 'virtual' | undefined) ?? (await pick('Build for', [
-        { label: 'idf', description: 'real boards', detail: 'ESP-IDF (espnow.idfPath or $IDF_PATH)' },
-        { label: 'virtual', description: 'virtual boards', detail: 'the WebAssembly firmware the virtual lab runs; no compiler needed' },
-      ]));
-      if (!kind) return undefined;
-
-      const settings = ctx.settings();
-      const creds = await resolveWifiCredentials(settings, ctx.secrets);
-      const responder = role === 'responder';
-      // Images for virtual boards carry the lab's password, never the user's (lab-password.ts).
-      const password = !responder ? '' : kind === 'virtual' ? lab.labPassword() : creds.password;
-      if (responder && kind === 'idf') await ctx.clearText.confirm(settings.security, creds.ssid);
-      const config = { role: role as FirmwareRole, security: settings.security, ssid: responder ? creds.ssid : '', password, channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyForBuild(ctx) };
-      const builders = buildersFor(places, settings.idfPath);
-      const builder = kind === 'idf' ? builders.idf() : builders.virtual();
-      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${role} for ${target}`, cancellable: true }, (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        return builder.build(target, config, { signal: abort.signal, onOutput: (l) => (ctx.log.trace(`build: ${l}`), progress.report({ message: l.slice(0, 80) })) });
-      });
-      ctx.log.info(`${role} for ${target} with ${result.toolchain}: ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}: ${result.buildDir}`);
-      void vscode.window.showInformationMessage(`ESP-NOW: ${role} firmware for ${target} (${result.toolchain}) ${result.cached ? 'is in the build cache' : 'built'}.`, 'Flash Board').then((c) => c && vscode.commands.executeCommand('espnow.flashBoard', undefined, result.buildDir));
+    registerCommand(ctx, 'espnow.buildFirmware', async (first?: unknown, targetArg?: unknown, kindArg?: unknown) => {
+      const board = boardOf(ctx, first);
+      const def = await buildRequest(board, board ? undefined : first, targetArg, kindArg);
+      if (!def) return undefined;
+      const result = await runAsTask(ctx, def, run);
+      ctx.log.info(`${def.role} for ${def.target} with ${result.toolchain}: ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}: ${result.buildDir}`);
+      const flashTo = board ? `Flash ${boardLabel(board)}` : 'Flash Board';
+      void vscode.window.showInformationMessage(`ESP-NOW: ${def.role} firmware for ${def.target} (${result.toolchain}) ${result.cached ? 'is in the build cache' : 'built'}.`, flashTo).then((c) => c && vscode.commands.executeCommand('espnow.flashBoard', board?.port.path, result.buildDir));
       return result;
+    }),
+    vscode.tasks.registerTaskProvider('espnow', {
+      provideTasks: () => providedBuildTasks(run),
+      // A task from tasks.json: built the same way, with the definition the user wrote.
+      resolveTask: (task) => (isBuildTaskDefinition(task.definition) ? buildTask(task.definition, run) : undefined),
     }),
     // Every cached build holds the Wi-Fi password and pair key it was made with: this removes them all.
     registerCommand(ctx, 'espnow.clearBuildCache', async (confirmed?: unknown) => {
@@ -60,6 +50,82 @@ export function registerBuildCommands(ctx: CommandContext, places: ProvisionPlac
       return removed;
     }),
   ];
+}
+
+/** The board a Build Firmware from the tree was invoked on. */
+function boardOf(ctx: CommandContext, arg: unknown): Board | undefined {
+  const node = arg as Partial<BoardTreeNode> | undefined;
+  return node && typeof node === 'object' && node.kind === 'board' && node.board ? ctx.registry.get(node.board.port.path) : undefined;
+}
+
+/** Role, chip and builder: from the arguments, else from the board, else asked. */
+async function buildRequest(board: Board | undefined, roleArg: unknown, targetArg: unknown, kindArg: unknown): Promise<BuildTaskDefinition | undefined> {
+  const boardRole = board && board.role !== 'none' ? board.role : undefined;
+  const role = (roleArg as FirmwareRole | undefined) ?? boardRole ?? (await pick('Role', [
+    { label: 'responder', detail: 'holds the Wi-Fi credentials and beacons' },
+    { label: 'initiator', detail: 'the new device that asks for them' },
+  ]));
+  if (!role) return undefined;
+  const boardChip = board ? (board.chipInfo?.chip ?? board.port.chipHint) : undefined;
+  const target = (targetArg as string | undefined) ?? (boardChip ? chipKey(boardChip) : undefined) ?? (await pick('Chip', CHIP_KEYS.map((t) => ({ label: t }))));
+  if (!target) return undefined;
+  const boardKind = board ? (board.port.source === 'virtual' ? 'virtual' : 'idf') : undefined;
+  const builder = (kindArg as 'idf' | 'virtual' | undefined) ?? boardKind ?? (await pick('Build for', [
+    { label: 'idf', description: 'real boards', detail: 'ESP-IDF (espnow.idfPath or $IDF_PATH)' },
+    { label: 'virtual', description: 'virtual boards', detail: 'the WebAssembly firmware the virtual lab runs; no compiler needed' },
+  ]));
+  if (!builder) return undefined;
+  const def = { type: 'espnow', role, target, builder } as BuildTaskDefinition;
+  if (!isBuildTaskDefinition(def)) throw new ProvisionError('config', `Build Firmware got role ${JSON.stringify(role)}, chip ${JSON.stringify(target)}, builder ${JSON.stringify(builder)}: use responder or initiator, one of ${CHIP_KEYS.join(', ')}, and idf or virtual.`);
+  return def;
+}
+
+/**
+ * Runs the build as a task and waits for its outcome, with a cancellable progress notification. Where no
+ * task can run (a window without a folder), the build runs directly and its output goes to the log.
+ */
+async function runAsTask(ctx: CommandContext, def: BuildTaskDefinition, run: RunBuild): Promise<BuildResult> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${def.role} for ${def.target}`, cancellable: true }, async (progress, token) => {
+    let settle!: (r: { result?: BuildResult; error?: unknown }) => void;
+    const outcome = new Promise<{ result?: BuildResult; error?: unknown }>((resolve) => (settle = resolve));
+    const report = (line: string): void => {
+      ctx.log.trace(`build: ${line}`);
+      progress.report({ message: line.slice(0, 80) });
+    };
+    const reporting: RunBuild = (d, onOutput, signal) => run(d, (l) => (report(l), onOutput(l)), signal);
+    let execution: vscode.TaskExecution | undefined;
+    try {
+      execution = await vscode.tasks.executeTask(buildTask(def, reporting, settle));
+    } catch (e) {
+      ctx.log.debug(`build task not available (${e instanceof Error ? e.message : String(e)}); building without a terminal`);
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      return run(def, report, abort.signal).finally(() => sub.dispose());
+    }
+    const sub = token.onCancellationRequested(() => execution?.terminate());
+    try {
+      const r = await outcome;
+      if (r.error !== undefined) throw r.error;
+      return r.result!;
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+async function runBuild(ctx: CommandContext, places: ProvisionPlaces, lab: LabController, def: BuildTaskDefinition, onOutput: (line: string) => void, signal: AbortSignal): Promise<BuildResult> {
+  const kind = def.builder ?? 'idf';
+  const settings = ctx.settings();
+  const responder = def.role === 'responder';
+  // Only the responder carries credentials: an initiator builds before any are set.
+  const creds = responder ? await resolveWifiCredentials(settings, ctx.secrets) : { ssid: '', password: '' };
+  // Images for virtual boards carry the lab's password, never the user's (lab-password.ts).
+  const password = !responder ? '' : kind === 'virtual' ? lab.labPassword() : creds.password;
+  if (responder && kind === 'idf') await ctx.clearText.confirm(settings.security, creds.ssid);
+  const config = { role: def.role, security: settings.security, ssid: creds.ssid, password, channel: responder ? settings.wifiChannel : 0, pairKey: await pairKeyForBuild(ctx) };
+  const builders = buildersFor(places, settings.idfPath);
+  const builder = kind === 'idf' ? builders.idf() : builders.virtual();
+  return builder.build(def.target, config, { signal, onOutput });
 }
 
 async function pick(title: string, items: vscode.QuickPickItem[]): Promise<string | undefined> {

@@ -70,7 +70,10 @@ test('IDF builder: missing ESP-IDF is a config error naming espnow.idfPath, fail
   const missing = new IdfFirmwareBuilder({ idfPath: '', firmwareDir, cacheRoot, env: env() });
   await assert.rejects(missing.build('esp32', CONFIG), (e: unknown) => e instanceof ProvisionError && e.kind === 'config' && /espnow\.idfPath/.test(e.describe()));
   const failing = new IdfFirmwareBuilder({ idfPath: STANDIN, firmwareDir, cacheRoot, env: env({ IDF_STANDIN_FAIL: '1', IDF_STANDIN_ECHO_CONFIG: '1' }) });
-  await assert.rejects(failing.build('esp32', CONFIG), (e: unknown) => e instanceof ProvisionError && e.kind === 'build' && !e.describe().includes(PASSWORD));
+  const lines: string[] = [];
+  await assert.rejects(failing.build('esp32', CONFIG, { onOutput: (l) => lines.push(l) }), (e: unknown) => e instanceof ProvisionError && e.kind === 'build' && !e.describe().includes(PASSWORD));
+  // The compiler's message names the project the user has, not the private copy the build ran on.
+  assert.ok(lines.includes(`${firmwareDir}/main/espnow_prov_main.c:42:5: error: 'esp_now_bogus' undeclared (first use in this function)`), lines.join('\n'));
   // A failure caches nothing: the next good build runs.
   const good = new IdfFirmwareBuilder({ idfPath: STANDIN, firmwareDir, cacheRoot, env: env() });
   assert.equal((await good.build('esp32', CONFIG)).cached, false);
