@@ -23,6 +23,7 @@ import { LastRunTreeProvider } from './vscode/last-run-tree';
 import { buildCacheRoot } from './vscode/provision-run';
 import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
+import { RunInProgress } from './vscode/run-in-progress';
 import { SecretRedactor } from './vscode/secret-redactor';
 import { readVscodeSettings } from './vscode/settings-reader';
 import type { EspNowApi } from './vscode/extension-api';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });
   const statusBar = new PairStatusBar(registry);
   const lastRun = new LastRunTreeProvider();
+  const runs = new RunInProgress();
   const lastRunView = vscode.window.createTreeView('espnow.lastRun', { treeDataProvider: lastRun });
   // Scan fast while the Boards view is on screen (hotplug within a second), slowly otherwise.
   const pollWithView = view.onDidChangeVisibility((e) => discovery.setPollInterval(e.visible ? 500 : 3000));
@@ -73,8 +75,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerCredentialCommands(ctx, buildCacheRoot(places)),
     ...registerPairKeyCommands(ctx, buildCacheRoot(places)),
     lab,
-    ...registerLabCommands(ctx, lab),
-    ...registerProvisionCommands(ctx, lab, places, lastRun),
+    ...registerLabCommands(ctx, lab, runs),
+    ...registerProvisionCommands(ctx, lab, places, lastRun, runs),
     ...registerBuildCommands(ctx, places, lab),
     // Last, so the lab and monitors can still log while they shut down.
     log,

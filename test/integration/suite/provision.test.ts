@@ -56,4 +56,22 @@ describe('Provision Pair on virtual boards', function () {
     assert.deepEqual(a.boards.find(i.port.path)?.activity, { kind: 'provisioned', ip: ips[0] });
     assert.ok(a.monitors.sessionOf(r.port.path) && a.monitors.sessionOf(i.port.path), 'a monitor terminal per board');
   });
+
+  it('Stop Virtual Lab during a run on its boards cancels the run (after asking), and stops the lab', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('espnow.lab.start', 2);
+    const virtual = () => a.boards.list().filter((b) => b.port.source === 'virtual');
+    await until('two virtual boards', () => virtual().length === 2 || undefined, a.boards.onDidChange, 20_000);
+    const [r, i] = virtual();
+    await vscode.commands.executeCommand('espnow.setRoleResponder', r.port.path);
+    await vscode.commands.executeCommand('espnow.setRoleInitiator', i.port.path);
+    const run = vscode.commands.executeCommand('espnow.provisionPair') as Thenable<ProvisionResult | undefined>;
+    await until('the run is flashing the boards', () => a.boards.find(i.port.path)?.activity.kind === 'flashing' || undefined, a.boards.onDidChange, 30_000);
+    // The command asks in a modal dialog; `true` is the answer "Stop Lab and Run" (a test cannot click).
+    assert.equal(await vscode.commands.executeCommand('espnow.lab.stop', true), true);
+    const result = await run;
+    assert.equal(result?.outcome, 'cancelled', `the run ends as cancelled, not as a fault of the boards: ${result?.outcome} ${result?.reasons.join(' ')}`);
+    assert.equal(a.lab.isRunning, false);
+    assert.equal(a.lastRun.run?.outcome, 'cancelled');
+  });
 });

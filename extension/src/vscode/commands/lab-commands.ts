@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { LabController } from '../lab-controller';
 import { registerCommand, type CommandContext } from '../command-context';
+import type { RunInProgress } from '../run-in-progress';
 
-/** Start/Stop Virtual Lab. */
-export function registerLabCommands(ctx: CommandContext, lab: LabController): vscode.Disposable[] {
+/** Start/Stop Virtual Lab; Stop asks first when a run is using the lab's boards. */
+export function registerLabCommands(ctx: CommandContext, lab: LabController, runs: RunInProgress): vscode.Disposable[] {
   return [
     registerCommand(ctx, 'espnow.lab.start', async (count?: unknown) => {
       const n = (count === undefined ? ctx.settings().labBoardCount : count) as number;
@@ -19,9 +20,20 @@ export function registerLabCommands(ctx: CommandContext, lab: LabController): vs
       await vscode.commands.executeCommand('espnow.boards.focus');
       return started;
     }),
-    registerCommand(ctx, 'espnow.lab.stop', async () => {
+    // Stopping the lab unplugs its boards: a run on them would fail for a reason the user chose, so ask first.
+    registerCommand(ctx, 'espnow.lab.stop', async (confirmed?: unknown) => {
+      const run = runs.usingLab();
+      if (run && lab.isRunning) {
+        const stop = 'Stop Lab and Run';
+        if (confirmed !== true) {
+          const choice = await vscode.window.showWarningMessage(`${run.name} is running on virtual boards. Stop the virtual lab and cancel the run?`, { modal: true }, stop);
+          if (choice !== stop) return false;
+        }
+        run.controller.abort();
+      }
       const stopped = await lab.stop();
       void vscode.window.showInformationMessage(stopped ? 'ESP-NOW: virtual lab stopped.' : 'ESP-NOW: the virtual lab was not running.');
+      return stopped;
     }),
   ];
 }

@@ -5,27 +5,21 @@ import { summarizeRun, type RunSummary } from '../../core/provision/run-summary'
 import { registerCommand, settingNamedIn, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
 import { runProvisioning, type ProvisionPlaces } from '../provision-run';
+import type { RunInProgress } from '../run-in-progress';
 
 /** Where a finished run is kept for the user to read (the Last Run view). */
 export interface RunShelf {
   show(run: RunSummary): void;
 }
 
-/** The run in progress, if any: what the "already running" message's Cancel stops. */
-export interface RunningProvision {
-  readonly name: string;
-  readonly controller: AbortController;
-}
-
 /**
  * Provision Pair (the responder and the first initiator), Provision Fleet (every initiator) and Update
  * Credentials (every board, only its NVS partition rewritten: no build, the app stays).
  */
-export function registerProvisionCommands(ctx: CommandContext, lab: LabController, places: ProvisionPlaces, shelf: RunShelf): vscode.Disposable[] {
-  let running: RunningProvision | undefined;
+export function registerProvisionCommands(ctx: CommandContext, lab: LabController, places: ProvisionPlaces, shelf: RunShelf, runs: RunInProgress): vscode.Disposable[] {
   const provision = async (name: string, command: string, fleet: boolean, updateOnly = false): Promise<ProvisionResult | undefined> => {
-    if (running) {
-      const current = running;
+    const current = runs.current;
+    if (current) {
       void vscode.window.showWarningMessage(`ESP-NOW: ${current.name} is running.`, 'Cancel It').then((c) => c && current.controller.abort());
       return undefined;
     }
@@ -38,16 +32,17 @@ export function registerProvisionCommands(ctx: CommandContext, lab: LabControlle
       if (choice === 'Show Boards') await vscode.commands.executeCommand('espnow.boards.focus');
       return undefined;
     }
-    running = { name, controller: new AbortController() };
+    const initiators = fleet ? sel.initiators : sel.initiators.slice(0, 1);
+    const controller = new AbortController();
+    const end = runs.begin({ name, controller, boards: [sel.responder!, ...initiators] });
     try {
-      const initiators = fleet ? sel.initiators : sel.initiators.slice(0, 1);
-      const result = await runProvisioning(ctx, lab, places, sel.responder!, initiators, { updateOnly, signal: running.controller.signal });
+      const result = await runProvisioning(ctx, lab, places, sel.responder!, initiators, { updateOnly, signal: controller.signal });
       const summary = summarizeRun(name, result, new Date());
       shelf.show(summary);
       report(ctx, command, summary, result);
       return result;
     } finally {
-      running = undefined;
+      end();
     }
   };
   return [

@@ -1,0 +1,33 @@
+import type { Board } from '../core/boards/board';
+
+/** A Provision Pair / Fleet / Update Credentials under way. */
+export interface RunningProvision {
+  readonly name: string;
+  readonly controller: AbortController;
+  readonly boards: readonly Board[];
+}
+
+/**
+ * The one run in progress, if any, shared by the commands that must know about it: a second Provision
+ * says it is running and offers Cancel; Stop Virtual Lab asks before pulling boards from under it.
+ */
+export class RunInProgress {
+  private run: RunningProvision | undefined;
+
+  get current(): RunningProvision | undefined {
+    return this.run;
+  }
+
+  /** Marks `run` as under way until the returned function is called. */
+  begin(run: RunningProvision): () => void {
+    this.run = run;
+    return () => {
+      if (this.run === run) this.run = undefined;
+    };
+  }
+
+  /** The run in progress if it uses a virtual board. */
+  usingLab(): RunningProvision | undefined {
+    return this.run?.boards.some((b) => b.port.source === 'virtual') ? this.run : undefined;
+  }
+}
