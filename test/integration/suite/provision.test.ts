@@ -7,6 +7,18 @@ import { api, until } from './helpers';
  * Provision Pair on the virtual lab, from the command, in the real extension host: the whole mission
  * (build per role, flash both, monitor both, follow to the initiator's IP), and the tree's states.
  */
+/** A lab of two boards, the first as responder, the second as initiator. */
+async function labPair() {
+  const a = await api();
+  await vscode.commands.executeCommand('espnow.lab.start', 2);
+  const virtual = () => a.boards.list().filter((b) => b.port.source === 'virtual');
+  await until('two virtual boards', () => virtual().length === 2 || undefined, a.boards.onDidChange, 20_000);
+  const [r, i] = virtual();
+  await vscode.commands.executeCommand('espnow.setRoleResponder', r.port.path);
+  await vscode.commands.executeCommand('espnow.setRoleInitiator', i.port.path);
+  return { a, r, i };
+}
+
 describe('Provision Pair on virtual boards', function () {
   this.timeout(120_000);
   const config = () => vscode.workspace.getConfiguration('espnow');
@@ -38,13 +50,7 @@ describe('Provision Pair on virtual boards', function () {
   });
 
   it('takes the initiator from plugged in to an IP address, and the tree says so', async () => {
-    const a = await api();
-    await vscode.commands.executeCommand('espnow.lab.start', 2);
-    const virtual = () => a.boards.list().filter((b) => b.port.source === 'virtual');
-    await until('two virtual boards', () => virtual().length === 2 || undefined, a.boards.onDidChange, 20_000);
-    const [r, i] = virtual();
-    await vscode.commands.executeCommand('espnow.setRoleResponder', r.port.path);
-    await vscode.commands.executeCommand('espnow.setRoleInitiator', i.port.path);
+    const { a, r, i } = await labPair();
     assert.match(a.statusBar.text, /→/, 'the status bar shows the pair');
 
     const result = (await vscode.commands.executeCommand('espnow.provisionPair')) as ProvisionResult | undefined;
@@ -58,13 +64,7 @@ describe('Provision Pair on virtual boards', function () {
   });
 
   it('Stop Virtual Lab during a run on its boards cancels the run (after asking), and stops the lab', async () => {
-    const a = await api();
-    await vscode.commands.executeCommand('espnow.lab.start', 2);
-    const virtual = () => a.boards.list().filter((b) => b.port.source === 'virtual');
-    await until('two virtual boards', () => virtual().length === 2 || undefined, a.boards.onDidChange, 20_000);
-    const [r, i] = virtual();
-    await vscode.commands.executeCommand('espnow.setRoleResponder', r.port.path);
-    await vscode.commands.executeCommand('espnow.setRoleInitiator', i.port.path);
+    const { a, r, i } = await labPair();
     const run = vscode.commands.executeCommand('espnow.provisionPair') as Thenable<ProvisionResult | undefined>;
     await until('the run is flashing the boards', () => a.boards.find(i.port.path)?.activity.kind === 'flashing' || undefined, a.boards.onDidChange, 30_000);
     // The command asks in a modal dialog; `true` is the answer "Stop Lab and Run" (a test cannot click).
