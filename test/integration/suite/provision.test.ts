@@ -64,7 +64,7 @@ describe('Provision Pair on virtual boards', function () {
   });
 
   it('Stop Virtual Lab during a run on its boards cancels the run (after asking), and stops the lab', async () => {
-    const { a, r, i } = await labPair();
+    const { a, i } = await labPair();
     const run = vscode.commands.executeCommand('espnow.provisionPair') as Thenable<ProvisionResult | undefined>;
     await until('the run is flashing the boards', () => a.boards.find(i.port.path)?.activity.kind === 'flashing' || undefined, a.boards.onDidChange, 30_000);
     // The command asks in a modal dialog; `true` is the answer "Stop Lab and Run" (a test cannot click).
