@@ -7,7 +7,7 @@ import { PortArbiter } from './core/serial/port-arbiter';
 import { BoardTreeProvider } from './vscode/board-tree';
 import { ClearTextConsent } from './vscode/clear-text-consent';
 import { PairKeys } from './core/config/pair-keys';
-import { reportError, type CommandContext } from './vscode/command-context';
+import { registerShowLog, reportError, type CommandContext } from './vscode/command-context';
 import { registerBoardCommands } from './vscode/commands/board-commands';
 import { registerBuildCommands } from './vscode/commands/build-commands';
 import { registerCredentialCommands } from './vscode/commands/credential-commands';
@@ -25,7 +25,8 @@ import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
 import { RunInProgress } from './vscode/run-in-progress';
 import { SecretRedactor } from './vscode/secret-redactor';
-import { readVscodeSettings } from './vscode/settings-reader';
+import { readVscodeSettings, settingsProblem } from './vscode/settings-reader';
+import { SettingNotices } from './vscode/setting-notices';
 import type { EspNowApi } from './vscode/extension-api';
 
 /** Composition root: builds the services, views and commands. No logic lives here. */
@@ -41,7 +42,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, () => settings().monitorBaud, reportFailure);
   const clearText = new ClearTextConsent(context.globalState, () => settings().security);
   const pairKeys = new PairKeys(context.secrets, (identity, key) => secretRedactor.add('pair-key', key));
-  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText, pairKeys };
+  const notices = new SettingNotices(() => settingsProblem(context.secrets));
+  const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText, pairKeys, notices };
 
   const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log);
   const places = { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath };
@@ -67,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     ...registerLastRunCommands(ctx, lastRun),
     secretRedactor,
     clearText,
+    notices,
+    registerShowLog(ctx),
     monitors,
     setUpDiscovery(discovery, ctx),
     ...registerBoardCommands(ctx),
@@ -82,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
     log,
   );
   log.info('ESP-NOW Provision activated');
-  return { boards: registry, discovery, statusBar, tree, lastRun, monitors, lab, settings, addDiscoverySource: (s) => discovery.addSource(s) };
+  return { boards: registry, discovery, statusBar, tree, lastRun, monitors, lab, notices, settings, addDiscoverySource: (s) => discovery.addSource(s) };
 }
 
 export function deactivate(): void {}

@@ -8,6 +8,7 @@ import type { Settings } from '../core/config/settings';
 import type { PortArbiter } from '../core/serial/port-arbiter';
 import type { ClearTextConsent } from './clear-text-consent';
 import type { MonitorManager } from './monitor-manager';
+import type { SettingNotices } from './setting-notices';
 import type { BoardTreeNode } from './board-tree';
 import { boardLabel } from './board-tree';
 
@@ -24,6 +25,8 @@ export interface CommandContext {
   readonly clearText: ClearTextConsent;
   /** One pair key per fleet, under its responder's identity in the secret store. */
   readonly pairKeys: PairKeys;
+  /** Messages about a wrong setting, withdrawn once it is fixed. */
+  readonly notices: SettingNotices;
 }
 
 /**
@@ -42,17 +45,27 @@ export function registerCommand(ctx: CommandContext, id: string, handler: (...ar
 }
 
 /**
- * A failed command's message, with what the user can do about it: Open Settings when the error names an
- * `espnow.…` setting (it opens on that setting), and the log.
+ * A failed command's message, with what the user can do about it: an error naming an `espnow.…` setting
+ * becomes a notice with Open Settings (on that setting) that goes away once the setting is fixed; any other
+ * error offers the log.
  */
 export function reportError(ctx: CommandContext, where: string, e: unknown): void {
   const text = isProvisionError(e) ? e.describe() : e instanceof Error ? e.message : String(e);
   ctx.log.error(`${where}: ${text}`);
   const setting = isProvisionError(e) && e.kind === 'config' ? settingNamedIn(text) : undefined;
-  void vscode.window.showErrorMessage(`ESP-NOW: ${text}`, ...(setting ? ['Open Settings'] : []), 'Show Log').then((c) => {
-    if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
-    if (c === 'Show Log') ctx.log.show();
-  });
+  if (setting) {
+    ctx.notices.show(text, setting, [SHOW_LOG_LINK]);
+    return;
+  }
+  void vscode.window.showErrorMessage(`ESP-NOW: ${text}`, 'Show Log').then((c) => c && ctx.log.show());
+}
+
+/** The Show Log action as a link in a notice. */
+export const SHOW_LOG_LINK = { label: 'Show Log', command: 'espnow.showLog' } as const;
+
+/** ESP-NOW: Show Log, the output channel every command logs to. */
+export function registerShowLog(ctx: CommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('espnow.showLog', () => ctx.log.show());
 }
 
 /** The first `espnow.…` setting a message names (errors name the setting to fix), if any. */

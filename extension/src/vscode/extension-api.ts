@@ -8,6 +8,7 @@ import type { BoardTreeProvider } from './board-tree';
 import type { LastRunTreeProvider } from './last-run-tree';
 import type { MonitorManager } from './monitor-manager';
 import type { PairStatusBar } from './pair-status-bar';
+import type { SettingNotices } from './setting-notices';
 
 /**
  * What `activate()` returns: the models behind the UI, so integration tests (and other extensions)
@@ -22,6 +23,8 @@ export interface EspNowApi {
   readonly lastRun: LastRunTreeProvider;
   readonly monitors: MonitorManager;
   readonly lab: LabController;
+  /** Messages about wrong settings still on screen (withdrawn when fixed). */
+  readonly notices: SettingNotices;
   /** The settings as the extension applies them (user-only settings ignore a workspace's values). */
   settings(): Settings;
   addDiscoverySource(source: DiscoverySource): Disposable;

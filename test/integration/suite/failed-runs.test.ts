@@ -86,6 +86,26 @@ describe('A failed Provision Pair leaves no spinner', function () {
     for (const key of ['wifi.password', 'idfPath']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
   });
 
+  it('when a setting is wrong: a notice naming it, kept while it stays wrong, withdrawn once it is fixed', async () => {
+    const [responder, initiator] = await labBoards();
+    const ssid = config().get<string>('wifi.ssid');
+    await vscode.commands.executeCommand('espnow.setRoleResponder', responder.port.path);
+    await vscode.commands.executeCommand('espnow.setRoleInitiator', initiator.port.path);
+    try {
+      await config().update('wifi.ssid', '', vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('espnow.provisionPair');
+      await until('a notice about espnow.wifi.ssid', () => a.notices.settings.includes('espnow.wifi.ssid') || undefined, a.notices.onDidChange, 10_000);
+      // Still wrong (33 bytes): the notice stays.
+      await config().update('wifi.ssid', 'x'.repeat(33), vscode.ConfigurationTarget.Workspace);
+      await a.notices.recheck('espnow.wifi.ssid');
+      assert.deepEqual(a.notices.settings, ['espnow.wifi.ssid'], 'a 33-byte SSID is still wrong: the notice stays');
+      await config().update('wifi.ssid', ssid, vscode.ConfigurationTarget.Workspace);
+      await until('the notice withdrawn once the SSID is fixed', () => !a.notices.settings.includes('espnow.wifi.ssid') || undefined, a.notices.onDidChange, 10_000);
+    } finally {
+      await config().update('wifi.ssid', ssid, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('when the build fails (a USB board and no ESP-IDF)', async () => {
     const fake = await plugFakeSource(a);
     try {

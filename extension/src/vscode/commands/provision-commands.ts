@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { selectBoards } from '../../core/provision/pair-selection';
 import type { ProvisionResult } from '../../core/provision/provision-workflow';
 import { summarizeRun, type RunSummary } from '../../core/provision/run-summary';
-import { registerCommand, settingNamedIn, type CommandContext } from '../command-context';
+import { registerCommand, settingNamedIn, SHOW_LOG_LINK, type CommandContext } from '../command-context';
 import type { LabController } from '../lab-controller';
 import { runProvisioning, type ProvisionPlaces } from '../provision-run';
 import type { RunInProgress } from '../run-in-progress';
@@ -70,11 +70,15 @@ function report(ctx: CommandContext, command: string, run: RunSummary, r: Provis
   const more = faults.length > 1 ? ` (+${faults.length - 1} more in Last Run)` : '';
   const text = r.outcome === 'cancelled' ? `ESP-NOW: ${name} cancelled while ${r.stage}.` : `ESP-NOW: ${name} failed: ${first ? `${first.board}: ${first.text}` : `while ${r.stage}`}${more}`;
   const setting = settingNamedIn(r.reasons.join(' '));
-  const actions = [...(setting ? ['Open Settings'] : []), 'Retry', 'Show Log'];
+  if (setting && r.outcome === 'failed') {
+    // A wrong setting: the message goes away when the setting is fixed, and offers the run again.
+    ctx.notices.show(text.replace(/^ESP-NOW: /, ''), setting, [{ label: 'Retry', command }, SHOW_LOG_LINK]);
+    return;
+  }
+  const actions = ['Retry', 'Show Log'];
   const shown = r.outcome === 'cancelled' ? vscode.window.showWarningMessage(text, ...actions) : vscode.window.showErrorMessage(text, ...actions);
   void shown.then((c) => {
     if (c === 'Retry') void vscode.commands.executeCommand(command);
     if (c === 'Show Log') ctx.log.show();
-    if (c === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', setting);
   });
 }
