@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const secretRedactor = new SecretRedactor(context.secrets, settings, log);
   void secretRedactor.refresh();
   const reportFailure = (e: unknown) => reportError(ctx, 'monitor', e);
-  const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, () => settings().monitorBaud, reportFailure);
+  const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, settings, context.logUri.fsPath, reportFailure);
   const clearText = new ClearTextConsent(context.globalState, () => settings().security);
   const pairKeys = new PairKeys(context.secrets, (identity, key) => secretRedactor.add('pair-key', key));
   const notices = new SettingNotices(() => settingsProblem(context.secrets));

@@ -61,3 +61,16 @@ export function refusePositional(positional: readonly string[]): void {
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
+
+/** Resolves at the first SIGINT or SIGTERM: how a foreground command (lab, monitor) is told to stop. */
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

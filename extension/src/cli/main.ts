@@ -8,6 +8,7 @@ import { LAB_USAGE, runLabCommand } from './commands/lab';
 import { PROVISION_USAGE, runProvisionCommand, UPDATE_USAGE } from './commands/provision';
 import { FLASH_USAGE, runFlashCommand } from './commands/flash';
 import { IDENTIFY_USAGE, runIdentifyCommand } from './commands/identify';
+import { MONITOR_USAGE, runMonitorCommand } from './commands/monitor';
 import { NVS_DUMP_USAGE, NVS_IMAGE_USAGE, runNvsDumpCommand, runNvsImageCommand } from './commands/nvs';
 
 /** The installed product's files, from this bundle's own folder (never the working folder). */
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   boards: { usage: BOARDS_USAGE, run: (a, io) => runBoardsCommand(a, io) },
   identify: { usage: IDENTIFY_USAGE, run: (a, io) => runIdentifyCommand(a, io) },
   flash: { usage: FLASH_USAGE, run: (a, io) => runFlashCommand(a, io) },
+  monitor: { usage: MONITOR_USAGE, run: (a, io) => runMonitorCommand(a, io) },
   demo: { usage: DEMO_USAGE, run: (a, io) => runDemoCommand(a, io, { paths }) },
   provision: { usage: PROVISION_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }) },
   update: { usage: UPDATE_USAGE, run: (a, io) => runProvisionCommand(a, io, { paths }, { updateOnly: true }) },

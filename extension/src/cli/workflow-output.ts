@@ -1,3 +1,4 @@
+import { MonitorLogFile } from '../core/monitor/monitor-log-file';
 import { MonitorSession } from '../core/monitor/monitor-session';
 import type { Redactor } from '../core/monitor/redactor';
 import type { ProvisionDeps, ProvisionWorkflow } from '../core/provision/provision-workflow';
@@ -10,12 +11,17 @@ import { FlashProgressView, terminalFor } from './flash-progress-view';
 
 /**
  * The monitors of a CLI provisioning run: one session per board, owned by the run, its redacted log
- * printed with the board's name in front unless `quiet`.
+ * printed with the board's name in front unless `quiet`, and written to a file per board in `logDir`.
  */
-export function cliMonitors(opts: { arbiter: PortArbiter; redactor: Redactor; io: CliIo; quiet: boolean }): ProvisionDeps['monitor'] {
+export function cliMonitors(opts: { arbiter: PortArbiter; redactor: Redactor; io: CliIo; quiet: boolean; logDir?: string }): ProvisionDeps['monitor'] {
   return async (b) => {
-    const s = new MonitorSession({ path: b.path, baudRate: 115200, arbiter: opts.arbiter, openLink: openSerialLink, pipeline: { redactor: opts.redactor, role: b.role } });
+    const baudRate = 115200;
+    const s = new MonitorSession({ path: b.path, baudRate, arbiter: opts.arbiter, openLink: openSerialLink, pipeline: { redactor: opts.redactor, role: b.role } });
     if (!opts.quiet) printTagged(s, b.name, b.role, opts.io);
+    if (opts.logDir) {
+      const log = s.adopt(MonitorLogFile.inFolder(opts.logDir, s.pipeline, { board: b.name, port: b.path, baud: baudRate }, { onError: (e) => opts.io.err(e.describe()) }));
+      opts.io.err(`${b.name}: monitor log ${log.path}`);
+    }
     await s.start();
     return sessionMonitor(s, true);
   };

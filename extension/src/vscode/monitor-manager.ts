@@ -5,7 +5,9 @@ import type { Board } from '../core/boards/board';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import { activityFromMonitorState } from '../core/monitor/monitor-activity';
 import { reasonOfError } from '../core/provision/failure-reasons';
+import { MonitorLogFile, type MonitorLogHeader } from '../core/monitor/monitor-log-file';
 import { MonitorSession } from '../core/monitor/monitor-session';
+import type { Settings } from '../core/config/settings';
 import { backtraceDecoderFor } from '../core/monitor/panic-decoder';
 import type { Redactor } from '../core/monitor/redactor';
 import type { PortArbiter } from '../core/serial/port-arbiter';
@@ -25,7 +27,9 @@ export class MonitorManager implements vscode.Disposable {
     private readonly arbiter: PortArbiter,
     private readonly redactor: Redactor,
     private readonly openLink: SerialLinkFactory,
-    private readonly baudRate: () => number,
+    private readonly settings: () => Pick<Settings, 'monitorBaud' | 'monitorLogToFile' | 'monitorLogFolder'>,
+    /** Where monitor logs go when espnow.monitor.logFolder is empty: the extension's log folder. */
+    private readonly defaultLogFolder: string,
     private readonly onError: (e: unknown) => void,
   ) {
     this.closeSub = vscode.window.onDidCloseTerminal((t) => {
@@ -46,7 +50,8 @@ export class MonitorManager implements vscode.Disposable {
       return existing.session;
     }
     const path = board.port.path;
-    const baud = this.baudRate();
+    const settings = this.settings();
+    const baud = settings.monitorBaud;
     const session = new MonitorSession({
       path,
       baudRate: baud,
@@ -62,19 +67,30 @@ export class MonitorManager implements vscode.Disposable {
       if (this.registry.find(path)) this.registry.setActivity(path, activityFromMonitorState(state));
     });
     const title = `${boardLabel(board)} · ${path} @ ${baud}`;
-    const pty = new MonitorTerminal(session, title, (e) => {
+    // Tabs by name and role ("kitchen · initiator"), so several monitors are told apart without reading ports.
+    const tab = board.role === 'none' ? boardLabel(board) : `${boardLabel(board)} · ${board.role}`;
+    const notes = settings.monitorLogToFile ? [this.startLog(session, settings.monitorLogFolder || this.defaultLogFolder, { board: tab, port: path, baud })] : [];
+    const pty = new MonitorTerminal(session, title, notes, (e) => {
       // The terminal stays to show why; the next Open Monitor makes a new one and tries again.
       if (this.open.get(path)?.session === session) this.open.delete(path);
       if (this.registry.find(path)) this.registry.setActivity(path, { kind: 'failed', reason: reasonOfError(e) });
       this.onError(e);
     });
-    // Tabs by name and role ("kitchen · initiator"), so several monitors are told apart without reading ports.
-    const tab = board.role === 'none' ? boardLabel(board) : `${boardLabel(board)} · ${board.role}`;
     const terminal = vscode.window.createTerminal({ name: tab, pty, iconPath: new vscode.ThemeIcon(board.role === 'responder' ? 'broadcast' : 'pulse') });
     this.open.set(path, { terminal, session });
     this.registry.setActivity(path, { kind: 'monitoring' });
     terminal.show(preserveFocus);
     return session;
+  }
+
+  /** Starts the session's log file; returns the line the terminal shows about it (where, or why not). */
+  private startLog(session: MonitorSession, folder: string, header: MonitorLogHeader): string {
+    try {
+      const log = session.adopt(MonitorLogFile.inFolder(folder, session.pipeline, header, { onError: (e) => session.pipeline.notice(e.describe()) }));
+      return `logging to ${log.path}`;
+    } catch (e) {
+      return `not logging to a file: ${e instanceof Error ? e.message : String(e)} (espnow.monitor.logFolder)`;
+    }
   }
 
   rememberBuild(path: string, buildDir: string): void {

@@ -24,12 +24,15 @@ export class MonitorTerminal implements vscode.Pseudoterminal {
   constructor(
     private readonly session: MonitorSession,
     private readonly title: string,
+    /** Lines of the monitor's own shown under the title (where the log file goes). */
+    private readonly notes: readonly string[],
     private readonly onError: (e: unknown) => void,
   ) {}
 
   open(): void {
     this.subs.push(this.session.pipeline.onDidRender((text) => this.writeEmitter.fire(text)));
     this.writeEmitter.fire(`\x1b[1m${this.title}\x1b[0m\r\n${HELP}`);
+    for (const n of this.notes) this.note(n);
     // The port is opened after the terminal shows, so an open failure is visible in it and reported.
     this.session.start().catch((e: unknown) => {
       this.writeEmitter.fire(`\x1b[31m${isProvisionError(e) ? e.describe() : String(e)}\x1b[0m\r\n`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProvisionCommand } from '../../../extension/src/cli/commands/provision';
@@ -26,7 +26,7 @@ test('espnow-prov provision takes a rig of lab boards to an IP, and no secret re
   try {
     const [r, i1, i2] = lab.boardList.map((b) => b.url);
     const code = await runProvisionCommand(
-      ['--responder', r, '--initiator', i1, '--initiator', i2, '--ssid', 'rig-net', '--builder', 'virtual', '--build-cache', join(dir, 'cache'), '--timeout', '60'],
+      ['--responder', r, '--initiator', i1, '--initiator', i2, '--ssid', 'rig-net', '--builder', 'virtual', '--build-cache', join(dir, 'cache'), '--timeout', '60', '--log-dir', join(dir, 'logs')],
       io,
       { paths, env: { ESPNOW_WIFI_PASSWORD: PASSWORD, ESPNOW_PAIR_KEY: KEY } },
     );
@@ -37,6 +37,17 @@ test('espnow-prov provision takes a rig of lab boards to an IP, and no secret re
     assert.match(text, /initiator 2 +IP 192\.168\.4\.\d+/);
     assert.match(text, /PROV_EVT: credentials_sent/, 'the monitors were followed');
     for (const secret of [PASSWORD, KEY]) assert.ok(!text.includes(secret), `${secret} reached the output`);
+    // A monitor log per board, as the terminal printed it but without colors and with every secret redacted.
+    const logs = readdirSync(join(dir, 'logs')).sort();
+    assert.deepEqual(logs.map((f) => f.replace(/-\d{8}-\d{9}\.log$/, '')), ['initiator-1', 'initiator-2', 'responder']);
+    const logText = logs.map((f) => readFileSync(join(dir, 'logs', f), 'utf8'));
+    assert.match(logText[0], /PROV_EVT: credentials_received/);
+    assert.match(logText[2], /PROV_EVT: credentials_sent/);
+    for (const [n, f] of logs.entries()) {
+      assert.equal(statSync(join(dir, 'logs', f)).mode & 0o777, 0o600);
+      assert.ok(!logText[n].includes('\x1b') && ![PASSWORD, KEY].some((x) => logText[n].includes(x)), f);
+    }
+    assert.match(text, /initiator 1: monitor log .*initiator-1-\d{8}-\d{9}\.log/);
   } finally {
     lab.dispose();
   }

@@ -91,6 +91,14 @@ const CASES: Case[] = [
   { args: () => ['nvs-image', '--role', 'responder', '--ssid', 'é'.repeat(17), '--out', join(dir, 'nvs.bin')], env: { ESPNOW_PAIR_KEY: KEY }, first: /^espnow-prov nvs-image: --ssid is 34 bytes long \(17 characters\)\./ },
   { args: () => ['nvs-image', '--role', 'initiator', '--channel', '14', '--out', join(dir, 'nvs.bin')], env: { ESPNOW_PAIR_KEY: KEY }, first: /^espnow-prov nvs-image: --channel is "14"/ },
   { args: () => ['nvs-dump', '--lab-board', 'one'], first: /^espnow-prov nvs-dump: --lab-board "one" must be a board number/ },
+  { args: () => ['monitor'], first: /^espnow-prov monitor: Name the port to monitor/ },
+  { args: () => ['monitor', P, Q], first: /^espnow-prov monitor: monitor takes one port; got 2/ },
+  { args: () => ['monitor', P, '--baud', '12'], first: /^espnow-prov monitor: --baud is "12"/ },
+  { args: () => ['monitor', P, '--role', 'router'], first: /^espnow-prov monitor: --role "router" must be responder or initiator\./ },
+  { args: () => ['monitor', P, '--log-dir', aFile], first: /^espnow-prov monitor: --log-dir \(.*a-file\) is a file, not a folder\./ },
+  { args: () => ['monitor', 'rfc2217://127.0.0.1'], first: /^espnow-prov monitor: PORT: "rfc2217:\/\/127\.0\.0\.1" is not a valid RFC2217 URL/ },
+  { args: () => prov('--log-dir', aFile), first: /^espnow-prov provision: --log-dir \(.*a-file\) is a file, not a folder\./ },
+  { args: () => ['demo', '--log-dir', ''], first: /^espnow-prov demo: --log-dir is empty\./ },
   { args: () => ['frobnicate'], first: /^espnow-prov: unknown command "frobnicate"\./ },
 ];
 

@@ -13,19 +13,20 @@ import { ProvisionWorkflow, type ProvisionStage } from '../../core/provision/pro
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { Lab } from '../../lab/lab';
 import { labPrograms } from '../../lab/lab-programs';
-import { checkWholeNumber } from '../../core/config/input-checks';
+import { checkLogFolder, checkWholeNumber } from '../../core/config/input-checks';
 import { bold, CliUsageError, parseArgs, refusePositional, type CliIo } from '../cli-io';
 import { makeDemoWorkDir } from '../demo-work-dir';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 import { secs } from '../board-output';
 import { labChipMix } from '../../lab/board-identity';
 
-export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-4.4|espressif-5.3|espressif-5.4] [--timeout S] [--capture FILE] [--quiet]
+export const DEMO_USAGE = `espnow-prov demo [--initiators N] [--mode secure|espressif-4.4|espressif-5.3|espressif-5.4] [--timeout S] [--capture FILE] [--log-dir DIR] [--quiet]
   The whole job on virtual boards: starts a lab (one responder, N initiators, an access point), builds the
   firmware per role (the WebAssembly build virtual boards run), identifies and flashes every board in parallel, monitors them all
   and follows the provisioning until every initiator has an IP address, or says exactly why not.
   --capture FILE writes every ESP-NOW frame of the run to FILE: a pcap for Wireshark / tshark when it ends
-  in .pcap, else JSON lines (owner-only; in an espressif-* mode it holds the password in clear).`;
+  in .pcap, else JSON lines (owner-only; in an espressif-* mode it holds the password in clear).
+  --log-dir DIR writes each board's monitor to DIR/<board>-<time>.log (redacted, no colors, host time).`;
 
 
 /** Where SIGINT and SIGTERM come from: the process, or an emitter in tests (a real signal would stop the runner). */
@@ -52,7 +53,7 @@ export const INTERRUPTED_EXIT = exitCodeOf.cancelled;
 
 /** `espnow-prov demo`: a virtual pair (or fleet) provisioned end to end. Exit 0 only if every initiator got an IP. */
 export async function runDemoCommand(args: readonly string[], io: CliIo, deps: DemoDeps): Promise<number> {
-  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout', 'capture']);
+  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['initiators', 'mode', 'timeout', 'capture', 'log-dir']);
   refusePositional(positional);
   const capture = opts.get('capture')?.at(-1);
   const capturePath = capture === undefined ? undefined : resolve(capture);
@@ -61,6 +62,8 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
   const mode = opts.get('mode')?.at(-1) ?? 'secure';
   if (!(SECURITY_MODES as readonly string[]).includes(mode)) throw new CliUsageError(`--mode "${mode}" is not one of ${SECURITY_MODES.join(', ')}.`);
   const security = mode as SecurityMode;
+  const logDirText = opts.get('log-dir')?.at(-1);
+  const logDir = logDirText === undefined ? undefined : checkLogFolder(logDirText, '--log-dir');
 
   // Secrets of this run only: random, never printed, and kept outside any workspace.
   const ssid = 'demo-lab';
@@ -124,7 +127,7 @@ export async function runDemoCommand(args: readonly string[], io: CliIo, deps: D
           return { buildDir, cached };
         },
         flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud: 921600, signal, onProgress, afterFlash: 'bootloader' }),
-        monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),
+        monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet'), logDir }),
       },
     );
     showFlashProgress(workflow, io);

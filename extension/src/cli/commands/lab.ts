@@ -6,7 +6,7 @@ import { parseChipKind } from '../../lab/board-identity';
 import { Lab } from '../../lab/lab';
 import type { LabBoardInfo, ProgramsFactory } from '../../lab/lab-types';
 import { ProvisionError } from '../../core/common/errors';
-import { CliUsageError, parseArgs, type CliIo } from '../cli-io';
+import { CliUsageError, parseArgs, untilSignal, type CliIo } from '../cli-io';
 
 export const LAB_USAGE = `espnow-prov lab [--boards N] [--chip esp32|esp32s3|esp32c3] [--state-dir DIR] [--verbose]
   Starts N virtual boards (default: the boards of the last run in DIR, else 2), each an RFC2217 port on
@@ -73,16 +73,4 @@ export async function runLabCommand(args: string[], io: CliIo, deps: LabCommandD
 /** `board 1  ESP32-S3  24:0a:c4:00:00:01  rfc2217://127.0.0.1:40123` */
 export function formatBoard(b: LabBoardInfo): string {
   return `board ${b.index}  ${b.chipLabel.padEnd(8)}  ${b.mac}  ${b.url}`;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

@@ -4,7 +4,7 @@ import type { FirmwareBuilder } from '../../core/build/firmware-builder';
 import { resolveIdfPath } from '../../core/build/idf-build';
 import { exitCodeOf, ProvisionError } from '../../core/common/errors';
 import type { ProductPaths } from '../../core/common/product-paths';
-import { checkChannel, checkFlashBaud, checkPassword, checkPorts, checkSsid, checkWholeNumber } from '../../core/config/input-checks';
+import { checkChannel, checkFlashBaud, checkLogFolder, checkPassword, checkPorts, checkSsid, checkWholeNumber } from '../../core/config/input-checks';
 import { PAIR_KEY_PATTERN, PairKeys, pairKeySecretName } from '../../core/config/pair-keys';
 import { CREDENTIALS_IN, SECURITY_MODES as MODES, type CredentialsIn, type SecurityMode } from '../../core/config/settings';
 import { flashBoards } from '../../core/flash/flash-boards';
@@ -24,7 +24,7 @@ import { cliMonitors, showFlashProgress } from '../workflow-output';
 export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID
     [--security secure|espressif-4.4|espressif-5.3|espressif-5.4] [--channel N] [--builder idf|virtual] [--idf-path DIR]
     [--firmware DIR] [--build-cache DIR] [--credentials-in nvs|menuconfig] [--secrets-dir DIR] [--baud N]
-    [--timeout S] [--quiet]
+    [--timeout S] [--log-dir DIR] [--quiet]
   Provision Pair / Fleet without the editor, for rigs: identifies the boards, builds the firmware (one image
   per chip; --credentials-in menuconfig: per role and chip) with --builder idf (your ESP-IDF) or virtual (the
   WebAssembly firmware, for lab boards), flashes all boards in parallel, each with its own NVS partition
@@ -32,7 +32,8 @@ export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiat
   from the environment, never from arguments (which other users can see): ESPNOW_WIFI_PASSWORD (empty = open
   network) and ESPNOW_PAIR_KEY (64 hex digits). Without ESPNOW_PAIR_KEY, secure mode uses the fleet key kept
   for this responder in --secrets-dir (default ~/.config/espnow-prov/secrets, 0600), made on its first run:
-  the path is printed, never the key. --firmware builds another ESP-IDF project than the one shipped.`;
+  the path is printed, never the key. --firmware builds another ESP-IDF project than the one shipped.
+  --log-dir DIR writes each board's monitor to DIR/<board>-<time>.log (redacted, no colors, host time).`;
 
 export const UPDATE_USAGE = `espnow-prov update --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID [options of provision]
   Update Credentials: writes only each board's NVS partition (new Wi-Fi password, SSID, channel or pair key),
@@ -48,7 +49,7 @@ export interface ProvisionCommandDeps {
 /** `espnow-prov provision`: the editor's Provision Pair / Fleet on the command line. Exit 0 only on success. */
 export async function runProvisionCommand(args: readonly string[], io: CliIo, deps: ProvisionCommandDeps, options: { readonly updateOnly?: boolean } = {}): Promise<number> {
   const env = deps.env ?? process.env;
-  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['responder', 'initiator', 'ssid', 'security', 'channel', 'builder', 'idf-path', 'firmware', 'build-cache', 'baud', 'timeout', 'credentials-in', 'secrets-dir']);
+  const { opts, flags, positional } = parseArgs(args, ['quiet'], ['responder', 'initiator', 'ssid', 'security', 'channel', 'builder', 'idf-path', 'firmware', 'build-cache', 'baud', 'timeout', 'credentials-in', 'secrets-dir', 'log-dir']);
   refusePositional(positional);
   const one = (name: string) => opts.get(name)?.at(-1);
   const responder = one('responder');
@@ -66,6 +67,8 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   const channel = checkChannel(one('channel') ?? 0, '--channel');
   const baud = checkFlashBaud(one('baud') ?? DEFAULT_FLASH_BAUD, '--baud');
   const timeoutS = checkWholeNumber(one('timeout') ?? 90, '--timeout', 5, 3600);
+  const logDirText = one('log-dir');
+  const logDir = logDirText === undefined ? undefined : checkLogFolder(logDirText, '--log-dir');
   const builderKind = one('builder') ?? 'idf';
   if (builderKind !== 'idf' && builderKind !== 'virtual') throw new CliUsageError(`--builder "${builderKind}" must be idf or virtual.`);
 
@@ -120,7 +123,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
       findBuild: (b, config) => builder.findBuild(b.target, config),
       build: (b, config, signal) => builder.build(b.target, config, { signal }),
       flash: (targets, signal, onProgress) => flashBoards(targets, { arbiter, baud, signal, onProgress, afterFlash: 'bootloader' }),
-      monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet') }),
+      monitor: cliMonitors({ arbiter, redactor, io, quiet: flags.has('quiet'), logDir }),
     },
   );
   showFlashProgress(workflow, io);

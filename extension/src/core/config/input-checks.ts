@@ -1,3 +1,5 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isProvisionError, ProvisionError } from '../common/errors';
 import { isRfc2217Url, parseRfc2217Url } from '../serial/rfc2217-url';
 
@@ -116,4 +118,21 @@ export function checkBoardName(name: string, what: string): string {
   if (chars > BOARD_NAME_MAX_CHARS) throw bad(what, `has ${chars} characters`, `Keep it to ${BOARD_NAME_MAX_CHARS}: the tree and the status bar show it on one line.`);
   if (CONTROL_CHAR.test(name)) throw bad(what, 'holds a control character', 'Type the name on one line.');
   return name;
+}
+
+/**
+ * A folder for monitor logs: made (0700) if missing, and writable, checked before any board is touched so a
+ * typo does not surface as a lost log after a long run. Returns it absolute.
+ */
+export function checkLogFolder(folder: string, name: string): string {
+  if (folder.trim() === '') throw bad(name, 'is empty', 'Name a folder for the monitor logs.');
+  const abs = resolve(folder);
+  if (statSync(abs, { throwIfNoEntry: false })?.isDirectory() === false) throw bad(name, `(${abs}) is a file, not a folder`, 'Name a folder; it is made if missing.');
+  try {
+    mkdirSync(abs, { recursive: true, mode: 0o700 });
+    accessSync(abs, constants.W_OK);
+  } catch (e) {
+    throw bad(name, `(${abs}) cannot be made or written: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, 'Pick a folder you can write to.');
+  }
+  return abs;
 }

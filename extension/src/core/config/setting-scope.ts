@@ -7,7 +7,7 @@ import type { SettingGetter } from './settings';
  * package.json gives them `machine` scope, so VS Code keeps workspace values out; this reader is the second
  * lock, for hosts or versions that do not (and the CLI, which has no workspace, reads them as given).
  */
-export const USER_ONLY_SETTINGS: readonly string[] = ['espnow.security', 'espnow.idfPath', 'espnow.wifi.password', 'espnow.lab.useRealCredentials'];
+export const USER_ONLY_SETTINGS: readonly string[] = ['espnow.security', 'espnow.idfPath', 'espnow.wifi.password', 'espnow.lab.useRealCredentials', 'espnow.monitor.logFolder'];
 
 /** The parts of VS Code's `WorkspaceConfiguration.inspect` result this reader looks at. */
 export interface SettingLayers {

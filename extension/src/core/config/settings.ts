@@ -20,6 +20,10 @@ export interface Settings {
   readonly idfPath: string;
   readonly flashBaud: number;
   readonly monitorBaud: number;
+  /** Each monitor also writes a log file (monitor-log-file.ts). */
+  readonly monitorLogToFile: boolean;
+  /** Where; empty: the editor's own log folder. User settings only (setting-scope.ts). */
+  readonly monitorLogFolder: string;
   readonly labBoardCount: number;
   /** Opt-in: virtual boards get the real Wi-Fi password instead of the lab's own (off by default). */
   readonly labUseRealCredentials: boolean;
@@ -48,6 +52,8 @@ export function readSettings(get: SettingGetter): Settings {
     idfPath: str(get, 'espnow.idfPath', 4096),
     flashBaud: checkFlashBaud(get('espnow.flashBaud') ?? 921600, 'Setting espnow.flashBaud'),
     monitorBaud: int(get, 'espnow.monitorBaud', 115200, 300, 5_000_000),
+    monitorLogToFile: bool(get, 'espnow.monitor.logToFile', false),
+    monitorLogFolder: str(get, 'espnow.monitor.logFolder', 4096),
     labBoardCount: int(get, 'espnow.lab.boardCount', 2, 1, 32),
     labUseRealCredentials: bool(get, 'espnow.lab.useRealCredentials', false),
     remotePorts: strList(get, 'espnow.remotePorts'),

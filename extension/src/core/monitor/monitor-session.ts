@@ -94,6 +94,11 @@ export class MonitorSession implements Disposable {
     }
   }
 
+  /** Ties `d` (a log file, a subscription) to this session: it is disposed with the session, after the last line. */
+  adopt<T extends Disposable>(d: T): T {
+    return this.store.add(d);
+  }
+
   /** Sends what the user typed to the board's UART RX. */
   async send(data: Uint8Array): Promise<void> {
     if (!this.link?.isOpen) throw new ProvisionError('port-io', `The monitor of ${this.options.path} is not connected (${this.state}).`, this.options.path);
