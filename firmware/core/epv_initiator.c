@@ -25,6 +25,7 @@ static void fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detai
 }
 
 static void join(epv_initiator_t *n);
+static void scan_on(epv_initiator_t *n);
 
 void epv_initiator_start(epv_initiator_t *n)
 {
@@ -140,7 +141,10 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
         }
         break;
     case EPV_TIMER_SCAN:
-        if (n->state == EPV_ISTATE_SCANNING) {
+        if (n->state == EPV_ISTATE_SCANNING && n->tried_count > 0) {
+            /* Responders were heard, none gave credentials: the pair key (or mode) is the likely cause. */
+            fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+        } else if (n->state == EPV_ISTATE_SCANNING) {
             fail(n, EPV_FAIL_SCAN_TIMEOUT, -1, "no_beacon_heard");
         }
         break;
@@ -151,7 +155,7 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
         if (n->attempt_count < EPV_REQUEST_ATTEMPTS) {
             send_request(n);
         } else {
-            fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+            scan_on(n);
         }
         break;
     case EPV_TIMER_WIFI:
@@ -166,8 +170,49 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
     }
 }
 
+static bool tried(const epv_initiator_t *n, const uint8_t mac[EPV_MAC_LEN])
+{
+    for (uint8_t i = 0; i < n->tried_count; i++) {
+        if (epv_mac_equal(n->tried[i], mac)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The responder asked gave no valid reply to any request: another fleet's (another pair key) heard before
+ * ours, or a misconfigured one. Rather than fail while ours may be beaconing on a later channel, skip it and
+ * listen for one more sweep of the channels; only when no other responder answers is it no_credentials. */
+static void scan_on(epv_initiator_t *n)
+{
+    char mac[18];
+    epv_fmt_mac(mac, n->responder);
+    if (n->tried_count >= EPV_TRIED_MAX) {
+        fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+        return;
+    }
+    memcpy(n->tried[n->tried_count++], n->responder, EPV_MAC_LEN);
+    n->attempt_count = 0;
+    n->state = EPV_ISTATE_SCANNING;
+    epv_out_log(&n->out, 'W', "Responder %s gave no valid reply to %u requests; listening for another", mac, EPV_REQUEST_ATTEMPTS);
+    epv_evt_begin(&n->out, "responder_skipped");
+    epv_evt_mac(&n->out, "mac", n->responder);
+    epv_evt_cstr(&n->out, "reason", secure(n) ? "no_valid_reply" : "no_reply");
+    epv_evt_end(&n->out, 'W');
+    uint32_t dwell = n->cfg.beacon_interval_ms + EPV_DWELL_EXTRA_MS;
+    /* One sweep of every channel (or two beacon periods on a fixed one), then a beacon period to spare. */
+    uint32_t listen = n->cfg.channel ? 2 * dwell : (EPV_CHANNEL_MAX + 1) * dwell;
+    epv_out_timer_start(&n->out, EPV_TIMER_SCAN, listen);
+    if (!n->cfg.channel) {
+        epv_out_timer_start(&n->out, EPV_TIMER_DWELL, dwell);
+    }
+}
+
 static void found(epv_initiator_t *n, const epv_hdr_t *h, int rssi, uint8_t channel)
 {
+    if (tried(n, h->src)) {
+        return;
+    }
     memcpy(n->responder, h->src, EPV_MAC_LEN);
     /* The responder's channel is the one its header names (a frame can be heard a channel or two off), else
      * the one it was heard on. The radio is tuned there before anything is sent: a beacon can be handled

@@ -13,6 +13,7 @@
 #define EPV_WIFI_TIMEOUT_MS 20000 /* per join attempt, and again for DHCP */
 #define EPV_DWELL_EXTRA_MS 10     /* dwell = beacon interval + 10 ms, as the reference scans */
 #define EPV_AP_CHANNEL_MAX 14     /* highest 2.4 GHz channel an AP hint may name (14: Japan) */
+#define EPV_TRIED_MAX 4           /* responders that gave no valid reply, skipped while scanning on */
 
 typedef enum {
     EPV_ISTATE_IDLE = 0,
@@ -38,6 +39,9 @@ typedef struct {
     uint8_t latest_rn[EPV_NONCE_LEN];
     epv_attempt_t attempts[EPV_REQUEST_ATTEMPTS];
     uint8_t attempt_count;
+    /* Responders that never gave a valid reply (another fleet's, another pair key): not asked again. */
+    uint8_t tried[EPV_TRIED_MAX][EPV_MAC_LEN];
+    uint8_t tried_count;
     uint8_t wifi_attempts;
     bool told_other_mode;
     bool stored; /* credentials handed to the port to keep (once per boot) */

@@ -60,6 +60,7 @@ extern int epv_test_failures;
     X(initiator_locks_channel_after_late_beacon) \
     X(initiator_rejoins_when_provisioned) \
     X(initiator_retries_then_fails)  \
+    X(initiator_moves_on_to_the_next_responder) \
     X(initiator_secure_credentials)  \
     X(initiator_rejects_forged_creds) \
     X(initiator_compat_credentials)  \

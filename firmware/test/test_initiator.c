@@ -158,6 +158,8 @@ void test_initiator_rejoins_when_provisioned(void)
     CHECK_EQ(rec_count(&rec, EPV_ACT_STORE_CREDS, NULL), 0); /* already kept */
 }
 
+/* Every request to a responder unanswered: it is skipped and the initiator listens one more sweep for
+ * another; hearing none, it fails with no_credentials (not scan_timeout: a responder was there). */
 void test_initiator_retries_then_fails(void)
 {
     start(EPV_MODE_SECURE, 0);
@@ -177,7 +179,48 @@ void test_initiator_retries_then_fails(void)
     CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), EPV_REQUEST_ATTEMPTS);
     epv_node_on_timer(&node, EPV_TIMER_REPLY);
     CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), EPV_REQUEST_ATTEMPTS);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "responder_skipped mac=24:0a:c4:00:00:01 reason=no_valid_reply") >= 0);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=") < 0);
+    /* Its beacons are not answered again. */
+    feed_beacon(EPV_MODE_SECURE, 2);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_SEND, NULL), EPV_REQUEST_ATTEMPTS);
+    epv_node_on_timer(&node, EPV_TIMER_SCAN);
     CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "failed reason=no_credentials") >= 0);
+}
+
+/* Another fleet's responder (another pair key) heard first: skipped after its silence, ours asked next. */
+void test_initiator_moves_on_to_the_next_responder(void)
+{
+    static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    static const uint8_t MAC_S[EPV_MAC_LEN] = {0x24, 0x0a, 0xc4, 0x00, 0x00, 0x77};
+    start(EPV_MODE_SECURE, 0);
+    epv_secure_msg_t m;
+    memset(&m, 0, sizeof(m));
+    m.kind = EPV_KIND_S_BEACON;
+    memcpy(m.u.beacon.responder_nonce, RN, EPV_NONCE_LEN);
+    uint8_t p[EPV_PAYLOAD_MAX];
+    size_t n = 0;
+    CHECK_EQ(epv_secure_encode(&m, p, sizeof(p), &n), EPV_OK);
+    uint8_t f[EPV_FRAME_MAX];
+    size_t fl = test_frame(f, MAC_S, bcast, 1, 1, p, n);
+    epv_node_on_frame(&node, MAC_S, -30, 1, f, fl);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "responder_found mac=24:0a:c4:00:00:77 channel=1") >= 0);
+    for (int i = 0; i < EPV_REQUEST_ATTEMPTS; i++) {
+        epv_node_on_timer(&node, EPV_TIMER_REPLY);
+    }
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "responder_skipped mac=24:0a:c4:00:00:77") >= 0);
+    /* Scanning goes on, hopping channels: ours on channel 6 is heard and asked. */
+    epv_node_on_timer(&node, EPV_TIMER_DWELL);
+    CHECK_EQ(last_channel(), 2);
+    feed_beacon(EPV_MODE_SECURE, 2);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "responder_found mac=24:0a:c4:00:00:01 channel=6") >= 0);
+    const epv_action_t *a = rec_last_send(&rec);
+    CHECK(a && epv_mac_equal(a->u.send.dest, MAC_R));
+    feed_creds(TEST_KEY, 3);
+    CHECK(rec_find(&rec, 0, EPV_ACT_LOG, "credentials_received from=24:0a:c4:00:00:01") >= 0);
+    /* The stranger's late beacon changes nothing now. */
+    epv_node_on_frame(&node, MAC_S, -30, 1, f, fl);
+    CHECK_EQ(rec_count(&rec, EPV_ACT_WIFI_JOIN, NULL), 1);
 }
 
 void test_initiator_secure_credentials(void)
