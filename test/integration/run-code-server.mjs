@@ -21,7 +21,7 @@ import { codeServerBin, installExtension, startCodeServer, userEnv } from './hos
 import { buildSuites, makeWorkspace, readResults } from './host/suites.mjs';
 import { tailFile } from './host/tail.mjs';
 import { packagedVsix } from './host/vsix.mjs';
-import { runUiTest } from './ui-test.mjs';
+import { runUiTest, SCREENSHOTS } from './ui-test.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const timeoutMs = Number(process.env.ESPNOW_VSCODE_TIMEOUT_MS ?? 900_000);
@@ -173,13 +173,17 @@ async function main() {
     const page = await uiContext.newPage();
     currentPage = page;
     const screenshot = join(resultsDir, 'ui-provision-pair.png');
-    rmSync(screenshot, { force: true }); // a stale picture must not pass for this run's
+    for (const shot of SCREENSHOTS) rmSync(join(resultsDir, shot), { force: true }); // a stale picture must not pass for this run's
+    // The extension's lab keeps its state (and control.json) in the extension's global storage.
+    const { publisher, name } = JSON.parse(readFileSync(join(devPath ?? repoRoot, 'package.json'), 'utf8'));
+    const labStateDir = join(uiServer.userDataDir, 'User/globalStorage', `${publisher}.${name}`.toLowerCase(), 'lab');
     const uiStart = Date.now();
     try {
       const payload = devPath ? { extensionDevelopmentPath: devPath } : {};
-      await runUiTest({ page, url: uiServer.url(uiWs, payload), userSettingsFile: join(uiServer.userDataDir, 'User/settings.json'), screenshot, log: (s) => console.log(`  ${s}`) });
+      await runUiTest({ page, url: uiServer.url(uiWs, payload), userSettingsFile: join(uiServer.userDataDir, 'User/settings.json'), labStateDir, screenshot, log: (s) => console.log(`  ${s}`) });
       passed += 1;
-      console.log(`  ✓ UI: Start Virtual Lab, roles from the context menu, SSID in settings, Set Wi-Fi Password, Provision Pair to the initiator's IP (${((Date.now() - uiStart) / 1000).toFixed(1)}s)`);
+      console.log(`  ✓ UI: Start Virtual Lab, roles from the context menu, SSID in settings, Set Wi-Fi Password, Provision Pair to the initiator's IP, four boards and Provision Fleet to three IPs, one out of range and its reason (${((Date.now() - uiStart) / 1000).toFixed(1)}s)`);
+      say(`screenshots: ${SCREENSHOTS.map((shot) => join(resultsDir, shot)).join(', ')}`);
       if (process.env.ESPNOW_KEEP_SCREENSHOT !== '1' && !devPath) {
         copyFileSync(screenshot, join(repoRoot, 'media/screenshot.png'));
         say('copied the screenshot of the successful run to media/screenshot.png (the README image)');

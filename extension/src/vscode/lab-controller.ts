@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import { ProvisionError } from '../core/common/errors';
 import type { BoardDiscovery } from '../core/boards/board-discovery';
 import { DisposableStore } from '../core/common/disposable';
+import { ControlServer } from '../lab/control-server';
 import { DEFAULT_ACCESS_POINT, Lab } from '../lab/lab';
 import { labWifiPassword } from '../lab/lab-password';
 import { labPrograms } from '../lab/lab-programs';
 import { VirtualDiscoverySource } from '../lab/virtual-discovery-source';
 import { labChipMix } from '../lab/board-identity';
-
 
 /**
  * Runs the virtual lab inside the extension host while the user wants it. Its state (each board's
@@ -57,6 +57,13 @@ export class LabController implements vscode.Disposable {
     this.lab = lab;
     this.running = new DisposableStore();
     this.running.add(lab);
+    // The control socket `espnow-prov lab` has (owner only, token in control.json): the CLI (nvs-dump
+    // --lab-board) and tests reach this lab's boards too, e.g. to carry one out of range. A lab without it
+    // still works in the editor, so a socket that cannot open is a warning, not a failed start.
+    await ControlServer.listen(lab, this.stateDir).then(
+      (control) => this.running.add(control),
+      (e: unknown) => this.log.warn(`virtual lab: no control socket: ${e instanceof Error ? e.message : String(e)}`),
+    );
     const source = this.running.add(new VirtualDiscoverySource(lab));
     this.running.add(this.discovery.addSource(source));
     await this.discovery.refresh();
