@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const notices = new SettingNotices(() => settingsProblem(context.secrets));
   const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText, pairKeys, notices };
 
-  const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log);
+  const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log, settings);
   const places = { extensionPath: context.extensionPath, storagePath: context.globalStorageUri.fsPath };
   const tree = new BoardTreeProvider(registry);
   const view = vscode.window.createTreeView('espnow.boards', { treeDataProvider: tree, showCollapseAll: false });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeActivity, type Board } from '../core/boards/board';
+import { shortFailureText } from '../core/provision/failure-reasons';
 import type { BoardRegistry } from '../core/boards/board-registry';
 import type { BoardSourceKind } from '../core/boards/detected-port';
 import type { Disposable } from '../core/common/disposable';
@@ -64,13 +65,14 @@ function boardItem(b: Board): vscode.TreeItem {
   item.id = `board:${b.port.path}`;
   // A provisioned board's IP comes first (its icon says it is done): at the default sidebar width the name and
   // an IP fit, a role word before the IP does not.
-  const state = b.activity.kind === 'provisioned' ? b.activity.ip : describeActivity(b.activity);
-  const parts = b.activity.kind === 'provisioned' ? [state, b.role] : [b.role, state];
+  // A failed board likewise leads with its reason in a few words; the whole reason is in the tooltip.
+  const a = b.activity;
+  const parts = a.kind === 'provisioned' ? [a.ip, b.role] : a.kind === 'failed' ? [shortFailureText(a.reason), b.role] : [b.role, describeActivity(a)];
   item.description = parts.filter((p) => p !== 'none').join(' · ');
   item.contextValue = `board.${b.role}`;
   item.iconPath = iconFor(b);
   item.tooltip = tooltipFor(b);
-  const said = b.activity.kind === 'provisioned' ? `${b.role === 'none' ? '' : `${b.role} · `}IP ${b.activity.ip}` : item.description;
+  const said = a.kind === 'provisioned' ? `${b.role === 'none' ? '' : `${b.role} · `}IP ${a.ip}` : a.kind === 'failed' ? `${b.role === 'none' ? '' : `${b.role} · `}${describeActivity(a)}` : item.description;
   item.accessibilityInformation = { label: `${boardLabel(b)}, ${said}, ${shortPath(b.port.path)}` };
   return item;
 }

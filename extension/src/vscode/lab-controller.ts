@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ProvisionError } from '../core/common/errors';
+import type { Settings } from '../core/config/settings';
 import type { BoardDiscovery } from '../core/boards/board-discovery';
 import { DisposableStore } from '../core/common/disposable';
 import { ControlServer } from '../lab/control-server';
@@ -24,6 +25,8 @@ export class LabController implements vscode.Disposable {
     private readonly discovery: BoardDiscovery,
     private readonly stateDir: string,
     private readonly log: vscode.LogOutputChannel,
+    /** The network the user provisions: the lab's access point takes its name, so boards provisioned before a lab restart rejoin it. */
+    private readonly network: () => Pick<Settings, 'wifiSsid' | 'wifiChannel'>,
   ) {}
 
   get isRunning(): boolean {
@@ -52,7 +55,10 @@ export class LabController implements vscode.Disposable {
   private async startNow(boardCount: number): Promise<Lab> {
     const boards = labChipMix(boardCount).map((chip) => ({ chip }));
     const password = this.labPassword();
-    const accessPoint = { ...DEFAULT_ACCESS_POINT, password };
+    // Named as the configured network (Provision sets the same before each run): a board provisioned in an
+    // earlier lab session rejoins after a restart instead of failing with "no AP found".
+    const network = settingsOrNone(this.network);
+    const accessPoint = { ...DEFAULT_ACCESS_POINT, password, ssid: network.wifiSsid || DEFAULT_ACCESS_POINT.ssid, channel: network.wifiChannel || DEFAULT_ACCESS_POINT.channel };
     const lab = await Lab.start({ stateDir: this.stateDir, boards, programs: labPrograms, accessPoint, log: (m) => this.log.debug(`lab: ${m}`) });
     this.lab = lab;
     this.running = new DisposableStore();
@@ -87,5 +93,14 @@ export class LabController implements vscode.Disposable {
   dispose(): void {
     this.lab = undefined;
     this.running.dispose();
+  }
+}
+
+/** The network settings, or none when a setting is invalid: a bad setting elsewhere must not stop the lab. */
+function settingsOrNone(read: () => Pick<Settings, 'wifiSsid' | 'wifiChannel'>): Pick<Settings, 'wifiSsid' | 'wifiChannel'> {
+  try {
+    return read();
+  } catch {
+    return { wifiSsid: '', wifiChannel: 0 };
   }
 }

@@ -61,8 +61,9 @@ function rowItem(row: RunSummaryRow): vscode.TreeItem {
   const { part, name } = splitRunBoardName(row.board);
   const item = new vscode.TreeItem(name ?? part, vscode.TreeItemCollapsibleState.None);
   item.id = `lastRun:board:${row.board}`;
-  // The outcome first (the bare IP: the icon says it succeeded), then the board's part in the run.
-  item.description = name ? `${row.ip ?? row.text} · ${part}` : row.text;
+  // The outcome first in a few words (the bare IP: the icon says it succeeded; a reason's short form), then
+  // the board's part in the run. The whole text is in the tooltip and the accessible label.
+  item.description = name ? `${row.short} · ${part}` : row.short;
   item.iconPath = row.ip ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')) : row.fault ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')) : new vscode.ThemeIcon('circle-outline');
   item.tooltip = `${row.board}: ${row.text}${row.hint ? `\n${row.hint}` : ''}`;
   item.accessibilityInformation = { label: `${row.board}, ${row.text}` };

@@ -13,6 +13,8 @@ const FLEET_TIMEOUT_MS = 240_000;
 const FAILURE_TIMEOUT_MS = 300_000;
 /** The product's words for an initiator that heard no responder (REASONS.scan_timeout in core/provision/failure-reasons.ts). */
 const OUT_OF_RANGE_REASON = 'no responder found before the scan timed out';
+/** The same in a tree row's few characters (REASONS.scan_timeout.short): what must be readable on screen. */
+const OUT_OF_RANGE_SHORT = 'no responder heard';
 const IP = /\d+\.\d+\.\d+\.\d+/;
 
 /**
@@ -81,7 +83,7 @@ async function provisionOneOutOfRange({ page, log, away, others, shotsDir, probl
     log(`  tree row: "${await waitForRow(page, away, ['initiator', 'failed'], 10_000)}"`);
     const label = await sidebarRow(page, away).getAttribute('aria-label');
     if (!label.includes(OUT_OF_RANGE_REASON)) throw new Error(`the row of ${awayName} does not say "${OUT_OF_RANGE_REASON}": "${label}"`);
-    const rows = [[sidebarRow(page, away), [OUT_OF_RANGE_REASON]]];
+    const rows = [[sidebarRow(page, away), [OUT_OF_RANGE_SHORT]]];
     const found = [];
     for (const port of others) {
       const row = await waitForLabels(page, `the row of ${port} never showed an IP`, 10_000, (labels) => labels.find((l) => l.includes(port) && /\binitiator · IP /.test(l)));
@@ -95,7 +97,7 @@ async function provisionOneOutOfRange({ page, log, away, others, shotsDir, probl
     return found;
   });
   await shootWithToast(page, log, 'Provision Fleet failed', join(shotsDir, 'ui-provision-failure.png'));
-  const expected = [[awayName, OUT_OF_RANGE_REASON, OUT_OF_RANGE_REASON], ...ips.map(([name, ip]) => [name, `IP ${ip}`, ip])];
+  const expected = [[awayName, OUT_OF_RANGE_REASON, OUT_OF_RANGE_SHORT], ...ips.map(([name, ip]) => [name, `IP ${ip}`, ip])];
   // The responder did its part: the run's failure is not its fault.
   await checkLastRun(page, log, 'Provision Fleet failed', 'no fault of its own', expected, problems);
   await shootViews(page, log, join(shotsDir, 'ui-last-run-failure.png'));

@@ -1,4 +1,4 @@
-import { failureText, isFault, reasonInfo } from './failure-reasons';
+import { failureText, isFault, reasonInfo, shortFailureText } from './failure-reasons';
 import type { ProvisionResult, ProvisionStage } from './provision-workflow';
 
 /**
@@ -22,6 +22,8 @@ export interface RunSummaryRow {
   readonly fault: boolean;
   /** "IP 192.168.4.2", "served the initiators", "no credentials received (…)". */
   readonly text: string;
+  /** The same in a few words for a narrow row: the bare IP, or the reason's short form ("no responder heard"). */
+  readonly short: string;
   readonly ip?: string;
   /** What to do about a fault, from the failure table. */
   readonly hint?: string;
@@ -53,9 +55,9 @@ export function summarizeRun(title: string, r: ProvisionResult, endedAt: Date): 
   const rows = r.boards.map((o): RunSummaryRow => {
     const ip = o.reason === 'provisioned' ? (r.ips.get(o.board) ?? o.detail) : undefined;
     const hint = reasonInfo(o.reason).hint;
-    return { board: o.board, fault: isFault(o), text: ip ? `IP ${ip}` : failureText(o.reason, o.detail), ...(ip ? { ip } : {}), ...(hint && isFault(o) ? { hint } : {}) };
+    return { board: o.board, fault: isFault(o), text: ip ? `IP ${ip}` : failureText(o.reason, o.detail), short: ip ?? shortFailureText(o.reason), ...(ip ? { ip } : {}), ...(hint && isFault(o) ? { hint } : {}) };
   });
   // A run cut short before any board was judged still says which boards got an IP.
-  for (const [board, ip] of r.ips) if (!rows.some((row) => row.board === board)) rows.push({ board, fault: false, text: `IP ${ip}`, ip });
+  for (const [board, ip] of r.ips) if (!rows.some((row) => row.board === board)) rows.push({ board, fault: false, text: `IP ${ip}`, short: ip, ip });
   return { title, outcome: r.outcome, stage: r.stage, endedAt, times: formatStageTimes(r.timings), rows };
 }

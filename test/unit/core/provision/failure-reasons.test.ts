@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitCodeOf, ProvisionError, type ErrorKind } from '../../../../extension/src/core/common/errors';
-import { describeOutcome, failureText, reasonInfo, reasonOfError, REASONS } from '../../../../extension/src/core/provision/failure-reasons';
+import { describeOutcome, failureText, reasonInfo, reasonOfError, REASONS, shortFailureText } from '../../../../extension/src/core/provision/failure-reasons';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -49,4 +49,15 @@ test('a detail joins the text as the reason says', () => {
   assert.equal(failureText('something_else', 'x'), 'something else (x)');
   assert.equal(reasonInfo('something_else').kind, 'internal');
   assert.equal(describeOutcome({ board: 'responder', reason: 'window_expired', detail: 'no_initiator_served' }), 'responder: the beacon window ended before any initiator was served (no_initiator_served). Start the initiators while the responder beacons, or give it a longer beacon window.');
+});
+
+test('every reason has a short form that fits a tree row beside a board name (22 characters)', () => {
+  const reasons = [...Object.keys(REASONS), 'wifi_reason_15', 'wifi_reason_201', 'wifi_reason_8', 'a_newer_firmwares_very_long_reason_name'];
+  for (const r of reasons) {
+    const short = shortFailureText(r);
+    assert.ok(short.length > 0 && short.length <= 22, `${r}: "${short}" has ${short.length} characters`);
+  }
+  assert.equal(shortFailureText('scan_timeout'), 'no responder heard');
+  assert.equal(shortFailureText('wifi_reason_15'), 'password refused?');
+  assert.equal(shortFailureText('wifi_reason_201'), 'network not found');
 });

@@ -33,6 +33,8 @@ test('a fleet run keeps every board: the two IPs as well as the one failure, wit
       ['initiator 3', 'no credentials received (pair key mismatch)', undefined, true],
     ],
   );
+  // A narrow row reads the bare IP, or the reason in a few words.
+  assert.deepEqual(s.rows.map((row) => row.short), ['served', '192.168.4.2', '192.168.4.3', 'no credentials']);
   assert.match(s.rows[3].hint ?? '', /same pair key/);
   assert.equal(s.rows[1].hint, undefined, 'no hint on a success');
 });
@@ -40,7 +42,7 @@ test('a fleet run keeps every board: the two IPs as well as the one failure, wit
 test('a cancelled run with no verdict still lists the boards that got an IP; stages that never ran have no time', () => {
   const r: ProvisionResult = { outcome: 'cancelled', stage: 'following', ips: new Map([['initiator', '10.0.0.9']]), boards: [], reasons: [], timings: { building: 10 } };
   const s = summarizeRun('Provision Pair', r, at);
-  assert.deepEqual(s.rows, [{ board: 'initiator', fault: false, text: 'IP 10.0.0.9', ip: '10.0.0.9' }]);
+  assert.deepEqual(s.rows, [{ board: 'initiator', fault: false, text: 'IP 10.0.0.9', short: '10.0.0.9', ip: '10.0.0.9' }]);
   assert.equal(formatStageTimes({}), '');
   assert.equal(s.times, 'build 0.0 s');
 });
