@@ -64,6 +64,19 @@ describe('Virtual lab from the command palette', function () {
     }
   });
 
+  it('names its access point after the configured network, so boards provisioned earlier rejoin after a restart', async () => {
+    const a = await api();
+    const config = vscode.workspace.getConfiguration('espnow');
+    await config.update('wifi.ssid', 'restart-net', vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.commands.executeCommand('espnow.lab.start', 1);
+      assert.equal(a.lab.current?.accessPointInfo.ssid, 'restart-net');
+    } finally {
+      await vscode.commands.executeCommand('espnow.lab.stop');
+      await config.update('wifi.ssid', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('names a bad board count, and starts no lab', async () => {
     const a = await api();
     // What the command reports (as an error message) is what the lab refuses with: the count and what to give.
