@@ -24,7 +24,8 @@ export class BoardTreeProvider implements vscode.TreeDataProvider<BoardTreeNode>
    * place; from one, the rows sit at the top level: a group's indent would cost the width an IP needs.
    */
   getChildren(node?: BoardTreeNode): BoardTreeNode[] {
-    const boards = this.registry.list();
+    // By name, numbers in order ("…:02" before "…:10"): the order ports were found in changes from run to run.
+    const boards = [...this.registry.list()].sort((a, b) => boardLabel(a).localeCompare(boardLabel(b), undefined, { numeric: true }) || a.port.path.localeCompare(b.port.path));
     if (!node) {
       const sources = [...new Set(boards.map((b) => b.port.source))];
       if (sources.length === 1) return boards.map((board) => ({ kind: 'board', board }));

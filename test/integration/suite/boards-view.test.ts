@@ -44,8 +44,15 @@ describe('Boards view', () => {
       const shown = await labelsOf(tree);
       // The row reads the board's name first; its port is in the tooltip and the accessible label.
       assert.ok(shown.some((l) => l.includes(`Test CP2102 ${name}`)), `board not in the tree:\n${shown.join('\n')}`);
+      // Rows stay in name order whatever order the ports were found in ("…10" after "…9").
+      const [n9, n10] = [`${name}B9`, `${name}B10`];
+      // Paths in the opposite order to the names, listed in a third order.
+      fake.source.set([usbBoard(`/dev/tty${name}b`, n9), usbBoard(`/dev/tty${name}c`, name), usbBoard(`/dev/tty${name}a`, n10)]);
+      await until('three boards listed', () => a.boards.list().filter((b) => /[abc]$/.test(b.port.path) && b.port.path.startsWith(`/dev/tty${name}`)).length === 3 || undefined, a.boards.onDidChange);
+      const order = (await labelsOf(tree)).map((l) => l.trim().split(' | ')[0]).filter((l) => l.includes(name));
+      assert.deepEqual(order, [`Test CP2102 ${name}`, `Test CP2102 ${n9}`, `Test CP2102 ${n10}`]);
       fake.source.set([]);
-      await until('the board leaves the tree', () => !a.boards.find(`/dev/tty${name}`), a.boards.onDidChange);
+      await until('the boards leave the tree', () => !a.boards.list().some((b) => b.port.path.startsWith(`/dev/tty${name}`)), a.boards.onDidChange);
       assert.ok(!(await labelsOf(tree)).some((l) => l.includes(name)), 'the unplugged board is still in the tree');
     } finally {
       sub.dispose();
