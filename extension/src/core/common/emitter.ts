@@ -21,9 +21,14 @@ export class Emitter<T> implements Disposable {
     };
   };
 
-  /** Delivers to a snapshot of listeners, so a listener that unsubscribes during delivery is safe. */
+  /**
+   * Delivers to the listeners subscribed when it starts, so a listener that unsubscribes (or subscribes
+   * another) during delivery is safe. No copy is needed for that: unsubscribing replaces the array, and
+   * subscribing appends past the length read here.
+   */
   fire(e: T): void {
-    for (const l of [...this.listeners]) l(e);
+    const listeners = this.listeners;
+    for (let i = 0, n = listeners.length; i < n; i++) listeners[i](e);
   }
 
   get listenerCount(): number {

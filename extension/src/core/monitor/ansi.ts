@@ -19,6 +19,20 @@ export function stripAnsi(text: string): string {
   return (cut === -1 ? text : text.slice(0, cut)).replace(ANSI_PATTERN, '');
 }
 
+/**
+ * The text inside ESP-IDF's color wrapper, `ESC[<digits and ;>m text ESC[0m` with no other escape in it:
+ * for such a line what stripAnsi returns, without its regexes (with CONFIG_LOG_COLORS most log lines are
+ * like this). Undefined for any other shape.
+ */
+export function colorWrapped(text: string): string | undefined {
+  if (text.charCodeAt(0) !== 0x1b || text.charCodeAt(1) !== 0x5b) return undefined;
+  let i = 2;
+  for (let c = text.charCodeAt(i); (c >= 0x30 && c <= 0x39) || c === 0x3b; c = text.charCodeAt(++i));
+  const end = text.length - 4;
+  if (text.charCodeAt(i) !== 0x6d || end <= i || !text.endsWith('\x1b[0m') || text.indexOf(ESC, i + 1) !== end) return undefined;
+  return text.slice(i + 1, end);
+}
+
 /** True when the text holds at least one SGR (color/style) sequence. */
 export function hasSgr(text: string): boolean {
   return text.includes(ESC) && SGR_PATTERN.test(text);

@@ -37,7 +37,8 @@ export function renderRecord(record: LogRecord, options: RenderOptions = {}): st
   return prefix + (color ? color + record.raw + RESET : record.raw);
 }
 
-function colorOf(record: LogRecord): string | undefined {
+/** The color renderRecord gives a record the firmware did not color itself, if any. */
+export function colorOf(record: LogRecord): string | undefined {
   if (record.kind === 'panic') return PANIC_COLOR;
   if (record.kind === 'rom') return ROM_COLOR;
   return record.level ? LEVEL_COLOR[record.level] : undefined;
@@ -74,11 +75,14 @@ export class LogFilter {
   private readonly minLevel: FilterLevel;
   private readonly tags: ReadonlyMap<string, FilterLevel>;
   private readonly hideUnleveled: boolean;
+  /** Nothing is filtered (the default): shouldShow answers without looking at the record. */
+  private readonly showsAll: boolean;
 
   constructor(options: LogFilterOptions = {}) {
     this.minLevel = options.minLevel ?? 'V';
     this.tags = new Map(Object.entries(options.tags ?? {}));
     this.hideUnleveled = options.hideUnleveled ?? false;
+    this.showsAll = this.tags.size === 0 && (this.minLevel === 'V' || this.minLevel === '*') && !this.hideUnleveled;
   }
 
   /**
@@ -102,7 +106,7 @@ export class LogFilter {
 
   /** True when `record` should be rendered. */
   shouldShow(record: LogRecord): boolean {
-    if (record.kind === 'panic') return true;
+    if (this.showsAll || record.kind === 'panic') return true;
     if (!record.level) return !this.hideUnleveled && this.minLevel !== 'N';
     const threshold = (record.tag !== undefined ? this.tags.get(record.tag) : undefined) ?? this.minLevel;
     if (threshold === 'N') return false;

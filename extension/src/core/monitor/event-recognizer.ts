@@ -1,47 +1,10 @@
 import { FIRMWARE_NOT_STARTED, LAB_LOG_TAG } from './lab-boot-line';
 import type { LogRecord } from './log-line-parser';
+import { ProvEvtReader } from './prov-evt-line';
 import type { EventMeta, ProvisionEvent, ProvisionRole } from './provision-event';
 
 /** The tag of our firmware's one-line-per-milestone event lines (docs/LAB-LINK.md). */
 export const PROV_EVT_TAG = 'PROV_EVT';
-
-/** A PROV_EVT line split into its event name and percent-decoded fields. */
-export interface ProvEvtLine {
-  readonly name: string;
-  readonly fields: Readonly<Record<string, string>>;
-}
-
-/** Parses the message of a PROV_EVT line: `<event> key=value key=value`. Never throws. */
-export function parseProvEvt(message: string): ProvEvtLine | undefined {
-  const [name, ...pairs] = message.trim().split(/\s+/);
-  if (!name || !/^[a-z_]+$/.test(name)) return undefined;
-  const fields: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    fields[pair.slice(0, eq)] = percentDecode(pair.slice(eq + 1));
-  }
-  return { name, fields };
-}
-
-/**
- * Decodes `%XX` escapes as UTF-8 bytes. Unlike decodeURIComponent it never throws: a malformed escape stays
- * as text and invalid UTF-8 becomes U+FFFD.
- */
-export function percentDecode(value: string): string {
-  if (!value.includes('%')) return value;
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const hex = value[i] === '%' ? value.slice(i + 1, i + 3) : '';
-    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...new TextEncoder().encode(value[i]));
-    }
-  }
-  return new TextDecoder('utf-8', { fatal: false }).decode(new Uint8Array(bytes));
-}
 
 const MAC = '[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}';
 const IPV4 = '\\d{1,3}(?:\\.\\d{1,3}){3}';
@@ -64,6 +27,7 @@ const RESET_LINE = /^rst:0x([0-9a-f]+) \(([A-Z0-9_]+)\)/i;
 export class EventRecognizer {
   private role: ProvisionRole | undefined;
   private speaksProvEvt = false;
+  private readonly provEvt = new ProvEvtReader();
 
   constructor(role?: ProvisionRole) {
     this.role = role;
@@ -76,70 +40,52 @@ export class EventRecognizer {
 
   /** Events in `record`, usually none or one. */
   recognize(record: LogRecord): ProvisionEvent[] {
-    const meta: EventMeta = record.timestampMs !== undefined ? { source: 'idf', timestampMs: record.timestampMs } : { source: 'idf' };
-    if (record.kind === 'panic') {
-      return [{ ...meta, type: 'panic', marker: record.panic ?? 'guru-meditation', detail: record.message, ...(record.backtrace ? { backtrace: record.backtrace } : {}) }];
-    }
-    if (record.kind === 'rom') {
-      const m = RESET_LINE.exec(record.message);
-      if (!m) return [];
-      this.speaksProvEvt = false;
-      return [{ ...meta, source: 'rom', type: 'boot', resetReason: m[2] }];
-    }
-    if (record.kind !== 'log') return [];
-    const fatal = fatalBootError(record, meta);
-    if (fatal) return [fatal];
-    if (record.tag === PROV_EVT_TAG) {
-      const e = this.fromProvEvt(record.message, { ...meta, source: 'prov-evt' });
-      if (e) this.speaksProvEvt = true;
-      return e ? [e] : [];
-    }
-    if (this.speaksProvEvt) return [];
-    const e = this.fromSeed(record, { ...meta, source: 'seed' }) ?? fromIdf(record, meta);
+    const e = this.recognizeEvent(record);
     return e ? [e] : [];
   }
 
-  private fromProvEvt(message: string, meta: EventMeta): ProvisionEvent | undefined {
-    const line = parseProvEvt(message);
-    if (!line) return undefined;
-    const f = line.fields;
-    switch (line.name) {
-      case 'boot': {
-        const role: ProvisionRole | undefined = f.role === 'responder' || f.role === 'initiator' ? f.role : undefined;
-        if (role) this.role = role;
-        return { ...meta, type: 'boot', ...opt({ role, mode: f.mode, mac: f.mac, version: f.version }) };
+  /**
+   * The event in `record`, if any (a line carries at most one). Cheap for the lines that carry none, which
+   * are most of a log: each recognizer is reached only when the line's kind, level or tag can be its.
+   */
+  recognizeEvent(record: LogRecord): ProvisionEvent | undefined {
+    if (record.kind === 'log') {
+      if (record.level === 'E') {
+        const fatal = fatalBootError(record, meta(record, 'idf'));
+        if (fatal) return fatal;
       }
-      case 'beacon_start':
-        return { ...meta, type: 'beaconStart', ...opt({ channel: int(f.channel), windowMs: int(f.window_ms), intervalMs: int(f.interval_ms) }) };
-      case 'beacon_end':
-        return { ...meta, type: 'beaconEnd', ...opt({ sent: int(f.sent) }) };
-      case 'scan_start':
-        return { ...meta, type: 'scanStart', ...opt({ channels: f.channels, timeoutMs: int(f.timeout_ms) }) };
-      case 'responder_found':
-        return { ...meta, type: 'responderFound', mac: f.mac ?? '', ...opt({ channel: int(f.channel), rssi: int(f.rssi) }) };
-      case 'request_sent':
-        return { ...meta, type: 'requestSent', ...opt({ to: f.to }) };
-      case 'request_received':
-        return { ...meta, type: 'requestReceived', ...opt({ from: f.from }) };
-      case 'auth_rejected':
-        return { ...meta, type: 'authRejected', reason: f.reason ?? 'unknown', ...opt({ from: f.from }) };
-      case 'credentials_sent':
-        return { ...meta, type: 'credentialsSent', ...opt({ to: f.to }) };
-      case 'credentials_received':
-        return { ...meta, type: 'credentialsReceived', ...opt({ ssid: f.ssid, from: f.from }) };
-      case 'wifi_connecting':
-        return { ...meta, type: 'wifiConnecting', ...opt({ ssid: f.ssid }) };
-      case 'wifi_connected':
-        return { ...meta, type: 'wifiConnected', ...opt({ bssid: f.bssid, channel: int(f.channel) }) };
-      case 'wifi_disconnected':
-        return { ...meta, type: 'wifiDisconnected', ...opt({ reason: int(f.reason) }) };
-      case 'got_ip':
-        return { ...meta, type: 'gotIp', ip: f.ip ?? '', ...opt({ mask: f.mask, gw: f.gw }) };
-      case 'failed':
-        return { ...meta, type: 'failed', reason: f.reason ?? 'unknown', ...opt({ detail: f.detail }) };
-      default:
-        return undefined; // a newer firmware's event: ignored, not an error
+      if (record.tag === PROV_EVT_TAG) {
+        const e = this.fromProvEvt(record.message, meta(record, 'prov-evt'));
+        if (e) this.speaksProvEvt = true;
+        return e;
+      }
+      if (this.speaksProvEvt) return undefined;
+      if (record.tag === 'espnow_prov' || record.message.startsWith('MAC: ')) {
+        const e = this.fromSeed(record, meta(record, 'seed'));
+        if (e) return e;
+      }
+      return fromIdf(record, meta(record, 'idf'));
     }
+    if (record.kind === 'panic') {
+      return { ...meta(record, 'idf'), type: 'panic', marker: record.panic ?? 'guru-meditation', detail: record.message, ...(record.backtrace ? { backtrace: record.backtrace } : {}) };
+    }
+    if (record.kind === 'rom') {
+      const m = RESET_LINE.exec(record.message);
+      if (!m) return undefined;
+      this.speaksProvEvt = false;
+      return { ...meta(record, 'idf'), source: 'rom', type: 'boot', resetReason: m[2] };
+    }
+    return undefined;
+  }
+
+  private fromProvEvt(message: string, meta: EventMeta): ProvisionEvent | undefined {
+    const p = this.provEvt;
+    const name = p.read(message);
+    const build = name === undefined ? undefined : PROV_EVT_EVENTS.get(name);
+    if (!build) return undefined; // no name, or a newer firmware's event: ignored, not an error
+    const e = build(p, meta);
+    if (e.type === 'boot' && e.role) this.role = e.role;
+    return e;
   }
 
   private fromSeed(record: LogRecord, meta: EventMeta): ProvisionEvent | undefined {
@@ -190,11 +136,14 @@ function fatalBootError(record: LogRecord, meta: EventMeta): ProvisionEvent | un
 /** ESP-IDF's own Wi-Fi and IP lines, printed by any firmware. */
 function fromIdf(record: LogRecord, meta: EventMeta): ProvisionEvent | undefined {
   const msg = record.message;
-  const ip = STA_IP.exec(msg);
-  if (ip) return { ...meta, type: 'gotIp', ip: ip[1], mask: ip[2], gw: ip[3] };
-  const got = GOT_IP.exec(msg);
-  if (got) return { ...meta, type: 'gotIp', ip: got[1] };
-  if (!record.tag?.toLowerCase().startsWith('wifi')) return undefined;
+  // STA_IP and GOT_IP both need `ip:`.
+  if (msg.includes('ip:')) {
+    const ip = STA_IP.exec(msg);
+    if (ip) return { ...meta, type: 'gotIp', ip: ip[1], mask: ip[2], gw: ip[3] };
+    const got = GOT_IP.exec(msg);
+    if (got) return { ...meta, type: 'gotIp', ip: got[1] };
+  }
+  if (record.tag === undefined || !startsWithWifi(record.tag)) return undefined;
   const connected = /^connected with (.*?)(?:, aid = |, channel |$)/.exec(msg);
   if (connected) {
     const bssid = new RegExp(`bssid = (${MAC})`).exec(msg)?.[1];
@@ -213,14 +162,81 @@ function fromIdf(record: LogRecord, meta: EventMeta): ProvisionEvent | undefined
   return undefined;
 }
 
+/** `tag.toLowerCase().startsWith('wifi')`, without the lower-cased copy for ASCII tags. */
+function startsWithWifi(tag: string): boolean {
+  if (tag.length < 4) return false;
+  const a = tag.charCodeAt(0);
+  const b = tag.charCodeAt(1);
+  const c = tag.charCodeAt(2);
+  const d = tag.charCodeAt(3);
+  if ((a | b | c | d) >= 0x80) return tag.toLowerCase().startsWith('wifi');
+  return (a | 0x20) === 0x77 && (b | 0x20) === 0x69 && (c | 0x20) === 0x66 && (d | 0x20) === 0x69;
+}
+
+/**
+ * How each PROV_EVT event (docs/LAB-LINK.md) becomes a ProvisionEvent. Found by name in one lookup rather than
+ * a chain of string comparisons; values are sliced and decoded as they are read (an event reads a few).
+ */
+const PROV_EVT_EVENTS: ReadonlyMap<string, (p: ProvEvtReader, meta: EventMeta) => ProvisionEvent> = new Map<string, (p: ProvEvtReader, meta: EventMeta) => ProvisionEvent>([
+  ['boot', (p, meta) => {
+    const r = p.get('role');
+    const role: ProvisionRole | undefined = r === 'responder' || r === 'initiator' ? r : undefined;
+    return ev(meta, 'boot', undefined, { role, mode: p.get('mode'), mac: p.get('mac'), version: p.get('version') });
+  }],
+  ['beacon_start', (p, meta) => ev(meta, 'beaconStart', undefined, { channel: int(p.get('channel')), windowMs: int(p.get('window_ms')), intervalMs: int(p.get('interval_ms')) })],
+  ['beacon_end', (p, meta) => ev(meta, 'beaconEnd', undefined, { sent: int(p.get('sent')) })],
+  ['scan_start', (p, meta) => ev(meta, 'scanStart', undefined, { channels: p.get('channels'), timeoutMs: int(p.get('timeout_ms')) })],
+  ['responder_found', (p, meta) => ev(meta, 'responderFound', { mac: p.get('mac') ?? '' }, { channel: int(p.get('channel')), rssi: int(p.get('rssi')) })],
+  ['request_sent', (p, meta) => ev(meta, 'requestSent', undefined, { to: p.get('to') })],
+  ['request_received', (p, meta) => ev(meta, 'requestReceived', undefined, { from: p.get('from') })],
+  ['auth_rejected', (p, meta) => ev(meta, 'authRejected', { reason: p.get('reason') ?? 'unknown' }, { from: p.get('from') })],
+  ['credentials_sent', (p, meta) => ev(meta, 'credentialsSent', undefined, { to: p.get('to') })],
+  ['credentials_received', (p, meta) => ev(meta, 'credentialsReceived', undefined, { ssid: p.get('ssid'), from: p.get('from') })],
+  ['wifi_connecting', (p, meta) => ev(meta, 'wifiConnecting', undefined, { ssid: p.get('ssid') })],
+  ['wifi_connected', (p, meta) => ev(meta, 'wifiConnected', undefined, { bssid: p.get('bssid'), channel: int(p.get('channel')) })],
+  ['wifi_disconnected', (p, meta) => ev(meta, 'wifiDisconnected', undefined, { reason: int(p.get('reason')) })],
+  ['got_ip', (p, meta) => ev(meta, 'gotIp', { ip: p.get('ip') ?? '' }, { mask: p.get('mask'), gw: p.get('gw') })],
+  ['failed', (p, meta) => ev(meta, 'failed', { reason: p.get('reason') ?? 'unknown' }, { detail: p.get('detail') })],
+]);
+
+/**
+ * `{ ...meta, type, ...fields, ...opt(optional) }`, built without a spread: in V8 (Node 20), adding keys to
+ * an object made by spreading takes hundreds of nanoseconds, and PROV_EVT lines come at log speed.
+ */
+function ev(meta: EventMeta, type: ProvisionEvent['type'], fields: Readonly<Record<string, unknown>> | undefined, optional: Readonly<Record<string, unknown>>): ProvisionEvent {
+  const e: Record<string, unknown> = meta.timestampMs !== undefined ? { source: meta.source, timestampMs: meta.timestampMs, type } : { source: meta.source, type };
+  if (fields) for (const k in fields) e[k] = fields[k];
+  for (const k in optional) {
+    const v = optional[k];
+    if (v !== undefined && v !== '') e[k] = v;
+  }
+  return e as unknown as ProvisionEvent;
+}
+
+/** The fields every event of `record` starts with. */
+function meta(record: LogRecord, source: EventMeta['source']): EventMeta {
+  return record.timestampMs !== undefined ? { source, timestampMs: record.timestampMs } : { source };
+}
+
 function int(v: string | undefined): number | undefined {
-  if (v === undefined || !/^-?\d+$/.test(v)) return undefined;
+  if (v === undefined) return undefined;
+  // /^-?\d+$/
+  const n = v.length;
+  let i = v.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (i === n) return undefined;
+  for (; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+  }
   return Number(v);
 }
 
 /** Drops undefined fields, so events compare cleanly and optional keys are truly absent. */
 function opt<T extends Record<string, unknown>>(o: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== '') out[k] = v;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined && v !== '') out[k] = v;
+  }
   return out as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
 }

@@ -1,4 +1,4 @@
-import { hasSgr, stripAnsi } from './ansi';
+import { colorWrapped, hasSgr, stripAnsi } from './ansi';
 
 /** ESP-IDF log levels, most severe first. */
 export type LogLevel = 'E' | 'W' | 'I' | 'D' | 'V';
@@ -73,36 +73,109 @@ const PANIC_LINES: ReadonlyArray<readonly [RegExp, PanicMarker]> = [
   [/Stack smashing protect failure/, 'stack-smashing'],
 ];
 
-/** Parses one line (without its terminator). Never throws; anything unrecognised is `text`. */
-export function parseLogLine(raw: string): LogRecord {
-  const hasAnsi = hasSgr(raw);
-  const plain = stripAnsi(raw);
-  const base = { raw, plain, hasAnsi };
+// A part of each PANIC_LINES pattern that is not anchored at the line start: where none is found, only
+// the anchored ones can match. One search instead of seven (and a short one, on rarer letters).
+const PANIC_HINT = /Meditation|was called|ssertion "|\*\*\*ERROR|smashing/;
 
-  const panic = PANIC_LINES.find(([re]) => re.test(plain));
+/**
+ * Whether `text` (one line or many) may hold the text of a panic marker that is not at a line start. When
+ * it does not, parseLogLine can be told so for each of its lines that has no escape code (for one that has,
+ * stripping the codes could join the words of a marker).
+ */
+export function mayHoldPanicText(text: string): boolean {
+  return PANIC_HINT.test(text);
+}
+
+/**
+ * Parses one line (without its terminator). Never throws; anything unrecognised is `text`.
+ * `mayHavePanicText: false` skips the search for panic text that mayHoldPanicText did over the whole chunk.
+ */
+export function parseLogLine(raw: string, mayHavePanicText = true): LogRecord {
+  let hasAnsi = false;
+  let plain = raw;
+  if (raw.indexOf('\x1b') !== -1) {
+    const inner = colorWrapped(raw);
+    hasAnsi = inner !== undefined || hasSgr(raw);
+    plain = inner ?? stripAnsi(raw);
+    mayHavePanicText = true;
+  }
+
+  const panic = panicMarker(plain, mayHavePanicText);
   if (panic) {
-    const backtrace = panic[1] === 'backtrace' ? parseBacktrace(plain) : undefined;
-    return { ...base, kind: 'panic', level: 'E', message: plain, panic: panic[1], ...(backtrace ? { backtrace } : {}) };
+    const backtrace = panic === 'backtrace' ? parseBacktrace(plain) : undefined;
+    return backtrace
+      ? { raw, plain, hasAnsi, kind: 'panic', level: 'E', message: plain, panic, backtrace }
+      : { raw, plain, hasAnsi, kind: 'panic', level: 'E', message: plain, panic };
   }
 
+  const c = plain.charCodeAt(0);
+  // E, W, I, D, V then ` (`: the only lines LOG_LINE can match.
+  if ((c === 0x49 || c === 0x57 || c === 0x45 || c === 0x44 || c === 0x56) && plain.charCodeAt(1) === 0x20 && plain.charCodeAt(2) === 0x28) {
+    const log = parseLogHeader(raw, plain, hasAnsi);
+    if (log) return log;
+  }
+
+  // Every ROM pattern starts with one of these letters (either case, for the /i ones).
+  const lower = c | 0x20;
+  if ((lower === 0x65 || lower === 0x72 || lower === 0x62 || lower === 0x63 || lower === 0x6d || lower === 0x6c || lower === 0x73 || lower === 0x77) && ROM_LINES.some((re) => re.test(plain))) {
+    return { raw, plain, hasAnsi, kind: 'rom', message: plain };
+  }
+  return { raw, plain, hasAnsi, kind: 'text', message: plain };
+}
+
+/** The first PANIC_LINES marker `plain` carries, tried in the list's order. */
+function panicMarker(plain: string, mayHavePanicText: boolean): PanicMarker | undefined {
+  const c = plain.charCodeAt(0);
+  // The anchored patterns start with `Backtrace:` (either case), `assert failed:` or `Core `.
+  if (c !== 0x42 && c !== 0x62 && c !== 0x61 && c !== 0x43 && !(mayHavePanicText && PANIC_HINT.test(plain))) return undefined;
+  for (const [re, marker] of PANIC_LINES) if (re.test(plain)) return marker;
+  return undefined;
+}
+
+/**
+ * LOG_LINE for `plain`, which starts with a level and ` (`. The usual boot-time form `I (123) tag: msg` is
+ * read by hand; anything else (the system-time form, or no match) goes to the regex itself.
+ */
+function parseLogHeader(raw: string, plain: string, hasAnsi: boolean): LogRecord | undefined {
+  let i = 3;
+  let ms = 0;
+  for (let d = plain.charCodeAt(i) - 0x30; d >= 0 && d <= 9; d = plain.charCodeAt(++i) - 0x30) ms = ms * 10 + d;
+  const colon = i > 3 && plain.charCodeAt(i) === 0x29 && plain.charCodeAt(i + 1) === 0x20 ? plain.indexOf(':', i + 2) : -2;
+  if (colon === -1) return undefined; // no colon after the header: not a log line
+  if (colon === -2) return parseLogLineRegex(raw, plain, hasAnsi);
+  // Past 15 digits the running sum is no longer exact; Number() rounds the way the regex path did.
+  const timestampMs = i - 3 > 15 ? Number(plain.slice(3, i)) : ms;
+  const messageStart = plain.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1;
+  return {
+    raw,
+    plain,
+    hasAnsi,
+    kind: 'log',
+    level: plain[0] as LogLevel,
+    timestampMs,
+    timestampFormat: 'boot',
+    tag: plain.slice(i + 2, colon).trim(),
+    // LOG_LINE's `\s+$` strip: \s and trimEnd() take the same characters.
+    message: plain.slice(messageStart).trimEnd(),
+  };
+}
+
+function parseLogLineRegex(raw: string, plain: string, hasAnsi: boolean): LogRecord | undefined {
   const m = LOG_LINE.exec(plain);
-  if (m) {
-    const [, level, boot, hh, mm, ss, ms, tag, message] = m;
-    const timestampMs =
-      boot !== undefined ? Number(boot) : ((Number(hh) * 60 + Number(mm)) * 60 + Number(ss)) * 1000 + Number(ms);
-    return {
-      ...base,
-      kind: 'log',
-      level: level as LogLevel,
-      timestampMs,
-      timestampFormat: boot !== undefined ? 'boot' : 'system',
-      tag: tag.trim(),
-      message: message.replace(/\s+$/, ''),
-    };
-  }
-
-  if (ROM_LINES.some((re) => re.test(plain))) return { ...base, kind: 'rom', message: plain };
-  return { ...base, kind: 'text', message: plain };
+  if (!m) return undefined;
+  const [, level, boot, hh, mm, ss, ms, tag, message] = m;
+  const timestampMs = boot !== undefined ? Number(boot) : ((Number(hh) * 60 + Number(mm)) * 60 + Number(ss)) * 1000 + Number(ms);
+  return {
+    raw,
+    plain,
+    hasAnsi,
+    kind: 'log',
+    level: level as LogLevel,
+    timestampMs,
+    timestampFormat: boot !== undefined ? 'boot' : 'system',
+    tag: tag.trim(),
+    message: message.replace(/\s+$/, ''),
+  };
 }
 
 /** `Backtrace: 0x400d1234:0x3ffb5c50 0x...` → PC/SP pairs (`|<-CORRUPTED` and the like are ignored). */

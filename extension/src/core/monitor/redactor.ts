@@ -23,6 +23,8 @@
  * Secrets live only in private fields of the instance; `toString`, `toJSON` and `util.inspect` show counts.
  */
 
+import { HexBytesFinder } from './hex-bytes-finder';
+
 /** What every secret is replaced with. Constant, so tests and users can grep for it. */
 export const REDACTED = '‹redacted›';
 
@@ -41,28 +43,29 @@ export interface RedactorOptions {
 
 /** Secrets shorter than this are still redacted, with a warning. */
 export const SHORT_SECRET_LENGTH = 4;
-/** A run of this many bytes of a secret inside a hex dump is enough to redact (or the whole secret if shorter). */
-const MIN_BYTE_RUN = 4;
 /** Longest text one hex byte can take in a dump: `0x`, two digits, a separator of up to three characters. */
 const MAX_CHARS_PER_BYTE = 7;
 
-// A run of hex bytes: `de ad`, `DE:AD`, `0xde, 0xad`, `dead`, with ESP_LOG_BUFFER_HEXDUMP's double spaces.
-// The look-arounds keep words like `added` or `cafe123` from being read as bytes.
-const HEX_RUN = /(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}(?:(?:[ \t]{1,3}|, ?|[:.-])?(?:0[xX])?[0-9A-Fa-f]{2})*(?![0-9A-Za-z])/g;
-const HEX_TOKEN = /(?:0[xX])?([0-9A-Fa-f]{2})/g;
-
-type Span = readonly [start: number, end: number];
+/** A stretch of text to replace: [start, end). */
+export type Span = readonly [start: number, end: number];
 
 interface Compiled {
+  /**
+   * exact, folded and escaped in one pattern, ignoring case (so it matches wherever one of them does): one
+   * search tells whether the three need running at all.
+   */
+  readonly anyForm: RegExp | undefined;
   readonly exact: RegExp | undefined;
   readonly folded: RegExp | undefined;
   readonly escaped: RegExp | undefined;
-  readonly byteForms: readonly Uint8Array[];
+  readonly hexBytes: HexBytesFinder | undefined;
   readonly hold: number;
   readonly count: number;
+  /** No secret holds a CR or LF, so no match can cross a line end (see {@link Redactor.spansOfLines}). */
+  readonly lineBound: boolean;
 }
 
-const EMPTY: Compiled = { exact: undefined, folded: undefined, escaped: undefined, byteForms: [], hold: 0, count: 0 };
+const EMPTY: Compiled = { anyForm: undefined, exact: undefined, folded: undefined, escaped: undefined, hexBytes: undefined, hold: 0, count: 0, lineBound: true };
 /** Longest text one UTF-16 unit of a secret takes in an escaped form: `\uXXXX`. */
 const MAX_CHARS_PER_ESCAPED_UNIT = 6;
 
@@ -107,13 +110,17 @@ export class Redactor {
     }
     const longest = Math.max(0, ...[...exact, ...folded].map((x) => x.length));
     const maxBytes = Math.max(0, ...byteForms.map((b) => b.length));
+    const textForms = [alternation(exact, 'g'), alternation(folded, 'gi'), escaped.length ? new RegExp(escaped.join('|'), 'g') : undefined];
+    const sources = textForms.filter((re) => re !== undefined).map((re) => re.source);
     this.#compiled = {
-      exact: alternation(exact, 'g'),
-      folded: alternation(folded, 'gi'),
-      escaped: escaped.length ? new RegExp(escaped.join('|'), 'g') : undefined,
-      byteForms,
+      anyForm: sources.length ? new RegExp(sources.join('|'), 'i') : undefined,
+      exact: textForms[0],
+      folded: textForms[1],
+      escaped: textForms[2],
+      hexBytes: byteForms.length ? new HexBytesFinder(byteForms) : undefined,
       hold: count === 0 ? 0 : Math.max(longest - 1, maxBytes * MAX_CHARS_PER_BYTE, maxEscapedUnits * MAX_CHARS_PER_ESCAPED_UNIT - 1),
       count,
+      lineBound: !secrets.some((s) => /[\r\n]/.test(s.value)),
     };
   }
 
@@ -130,7 +137,19 @@ export class Redactor {
   /** Redacts a self-contained piece of text. */
   redact(text: string): string {
     if (this.#compiled.count === 0) return text;
-    return applySpans(text, this.#findSpans(text).spans, text.length);
+    return applySpans(text, this.#spans(text), 0, text.length);
+  }
+
+  /**
+   * For the monitor's hot path: a block of whole lines redacted with one search instead of one per line.
+   * No match crosses a line end (when no secret holds one), so the spans inside a line are what redacting
+   * that line alone replaces. Its lines are then read with {@link LinesRedaction.line}, in order.
+   */
+  redactLines(text: string): LinesRedaction {
+    const c = this.#compiled;
+    if (c.count === 0) return new SpanLines(text, NO_SPANS);
+    if (!c.lineBound) return { line: (start, end) => this.redact(text.slice(start, end)) };
+    return new SpanLines(text, this.#spans(text));
   }
 
   /** A chunk-by-chunk redactor over this instance's secrets. */
@@ -150,6 +169,23 @@ export class Redactor {
     return this.toString();
   }
 
+  /**
+   * The spans of {@link #findSpans} without the runs, found faster: the text forms only after one search
+   * for any of them, and secret bytes in hex dumps only in runs of at least 4 bytes (when every byte form
+   * is that long, fewer cannot match), with a look-up of each 4-byte window before the exact comparison.
+   */
+  #spans(text: string): Span[] {
+    const c = this.#compiled;
+    const spans: Span[] = [];
+    if (c.anyForm?.test(text)) {
+      if (c.exact) matchSpans(c.exact, text, spans);
+      if (c.folded) matchSpans(c.folded, text, spans);
+      if (c.escaped) matchSpans(c.escaped, text, spans);
+    }
+    c.hexBytes?.find(text, spans);
+    return spans.length === 0 ? spans : mergeSpans(spans);
+  }
+
   #findSpans(text: string): { spans: Span[]; runs: Span[] } {
     const c = this.#compiled;
     const spans: Span[] = [];
@@ -158,13 +194,30 @@ export class Redactor {
       for (const m of text.matchAll(re)) spans.push([m.index, m.index + m[0].length]);
     }
     const runs: Span[] = [];
-    if (c.byteForms.length > 0) {
-      for (const m of text.matchAll(HEX_RUN)) {
-        runs.push([m.index, m.index + m[0].length]);
-        spans.push(...secretBytesInRun(m[0], m.index, c.byteForms));
-      }
-    }
+    c.hexBytes?.find(text, spans, runs);
     return { spans: mergeSpans(spans), runs };
+  }
+}
+
+/** The lines of a block redacted by {@link Redactor.redactLines}. */
+export interface LinesRedaction {
+  /** text[start, end) redacted: one whole line of the block, each after the ones before it. */
+  line(start: number, end: number): string;
+}
+
+class SpanLines implements LinesRedaction {
+  /** The first span not yet behind the lines read. */
+  private next = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly spans: readonly Span[],
+  ) {}
+
+  line(start: number, end: number): string {
+    const spans = this.spans;
+    while (this.next < spans.length && spans[this.next][1] <= start) this.next++;
+    return this.next < spans.length && spans[this.next][0] < end ? applySpans(this.text, spans, start, end, this.next) : this.text.slice(start, end);
   }
 }
 
@@ -197,7 +250,7 @@ export class RedactionStream {
     for (let i = spans.length - 1; i >= 0; i--) if (spans[i][0] < cut && spans[i][1] > cut) cut = spans[i][0];
     if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
     this.held = text.slice(cut);
-    return applySpans(text, spans, cut);
+    return applySpans(text, spans, 0, cut);
   }
 
   flush(): string {
@@ -212,39 +265,22 @@ export class RedactionStream {
   }
 }
 
-function secretBytesInRun(run: string, offset: number, forms: readonly Uint8Array[]): Span[] {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const bytes: number[] = [];
-  for (const t of run.matchAll(HEX_TOKEN)) {
-    starts.push(offset + t.index);
-    ends.push(offset + t.index + t[0].length);
-    bytes.push(parseInt(t[1], 16));
-  }
-  const spans: Span[] = [];
-  for (const key of forms) {
-    const need = Math.min(key.length, MIN_BYTE_RUN);
-    for (let i = 0; i < bytes.length; i++) {
-      for (let a = 0; a < key.length; a++) {
-        let n = 0;
-        while (i + n < bytes.length && a + n < key.length && bytes[i + n] === key[a + n]) n++;
-        if (n >= need) spans.push([starts[i], ends[i + n - 1]]);
-      }
-    }
-  }
-  return spans;
+const NO_SPANS: readonly Span[] = Object.freeze([]);
+
+function matchSpans(re: RegExp, text: string, out: Span[]): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push([m.index, m.index + m[0].length]);
 }
 
-/** Replaces the spans that end at or before `limit` and returns text[0, limit) redacted. */
-function applySpans(text: string, spans: readonly Span[], limit: number): string {
+/** text[from, to) with the spans from spans[first] on that end by `to` replaced (sorted, none before `from`). */
+function applySpans(text: string, spans: readonly Span[], from: number, to: number, first = 0): string {
   let out = '';
-  let pos = 0;
-  for (const [s, e] of spans) {
-    if (e > limit) break;
-    out += text.slice(pos, s) + REDACTED;
-    pos = e;
+  let pos = from;
+  for (let k = first; k < spans.length && spans[k][1] <= to; k++) {
+    out += text.slice(pos, spans[k][0]) + REDACTED;
+    pos = spans[k][1];
   }
-  return out + text.slice(pos, limit);
+  return out + text.slice(pos, to);
 }
 
 function mergeSpans(spans: Span[]): Span[] {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventRecognizer, parseProvEvt, percentDecode } from '../../../../extension/src/core/monitor/event-recognizer';
+import { EventRecognizer } from '../../../../extension/src/core/monitor/event-recognizer';
+import { parseProvEvt, percentDecode } from '../../../../extension/src/core/monitor/prov-evt-line';
 import { parseLogLine } from '../../../../extension/src/core/monitor/log-line-parser';
 import type { ProvisionEvent } from '../../../../extension/src/core/monitor/provision-event';
 import { seedLines } from './helpers';

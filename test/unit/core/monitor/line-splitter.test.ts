@@ -122,3 +122,31 @@ test('a flush between CR and LF shows the text and keeps one line end', () => {
   lone.push('60%\r');
   assert.deepEqual(lone.end(), [{ text: '60%', terminator: 'cr', continued: false }]);
 });
+
+test('pushBlock gives the pieces push gives, as ranges of one string, at every split and length limit', () => {
+  const text = 'I (1) a: one\r\nsecond line\nprogress\r' + 'x'.repeat(23) + '\r\n€😀\n';
+  for (const maxLineLength of [4096, 7]) {
+    for (let i = 0; i <= text.length; i++) {
+      const byPush = run([text.slice(0, i), text.slice(i)], { maxLineLength });
+      const s = new LineSplitter({ maxLineLength });
+      const byBlock: SplitLine[] = [];
+      for (const part of [text.slice(0, i), text.slice(i)]) {
+        const b = s.pushBlock(part);
+        for (let k = 0; k < b.count; k++) {
+          byBlock.push({ text: b.text.slice(b.start[k], b.end[k]), terminator: (['none', 'lf', 'crlf', 'cr'] as const)[b.terminator[k]], continued: b.continued[k] === 1 });
+        }
+      }
+      byBlock.push(...s.end());
+      assert.deepEqual(byBlock, byPush, `max ${maxLineLength}, split at ${i}`);
+    }
+  }
+});
+
+test('an ASCII chunk after a chunk that ended inside a character: the cut character is U+FFFD, the text is kept', () => {
+  const euro = utf8('€');
+  const s = new LineSplitter();
+  assert.deepEqual(s.push(new Uint8Array([0x41, ...euro.subarray(0, 2)])), []);
+  assert.deepEqual(s.push(utf8('B\n')), [{ text: 'A\uFFFDB', terminator: 'lf', continued: false }]);
+  // And the chunk after that is read as usual again.
+  assert.deepEqual(s.push(utf8('C\n')), [{ text: 'C', terminator: 'lf', continued: false }]);
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBacktrace, parseLogLine } from '../../../../extension/src/core/monitor/log-line-parser';
+import { stripAnsi } from '../../../../extension/src/core/monitor/ansi';
+import { mayHoldPanicText, parseBacktrace, parseLogLine } from '../../../../extension/src/core/monitor/log-line-parser';
 import { seedLines } from './helpers';
 
 test('parses an ESP-IDF log line', () => {
@@ -93,4 +94,38 @@ test('plain text and odd input never throw', () => {
     const r = parseLogLine(line);
     assert.equal(r.kind, 'text', JSON.stringify(line));
   }
+});
+
+test('the firmware color wrapper and any other escapes give the same plain text', () => {
+  for (const raw of [
+    '\x1b[0;32mI (1) t: msg\x1b[0m',
+    '\x1b[1;31mE (2) t: a\x1b[0;33m b\x1b[0m',
+    '\x1b[mI (3) t: x\x1b[0m',
+    '\x1b[0;32m\x1b[0m',
+    '\x1b[0;32mI (4) t: cut\x1b[0',
+    '\x1b]0;title\x07I (5) t: osc',
+  ]) {
+    const r = parseLogLine(raw);
+    assert.equal(r.plain, stripAnsi(raw), JSON.stringify(raw));
+    assert.equal(r.hasAnsi, /\x1b\[[0-9;]*m/.test(raw), JSON.stringify(raw));
+  }
+  assert.equal(parseLogLine('\x1b[0;32mI (1) t: msg\x1b[0m').message, 'msg');
+});
+
+test('told that a chunk holds no panic text, a line is still a panic by its start, or when escapes hid it', () => {
+  const midLine = "I (1) t: Guru Meditation Error: Core  0 panic'ed";
+  assert.equal(mayHoldPanicText(`x\r\n${midLine}\r\n`), true);
+  assert.equal(parseLogLine(midLine).kind, 'panic');
+  assert.equal(mayHoldPanicText('I (1) t: all well\r\nBacktrace: 0x400d1234:0x3ffb5c50\r\n'), false);
+  assert.equal(parseLogLine('Backtrace: 0x400d1234:0x3ffb5c50', false).panic, 'backtrace');
+  assert.equal(parseLogLine('Core  0 register dump:', false).panic, 'register-dump');
+  // Stripping the codes joins the marker's words: the hint (taken before stripping) cannot see it.
+  const hidden = 'E (2) t: Guru \x1b[1mMeditation\x1b[0m Error';
+  assert.equal(mayHoldPanicText(hidden.replace(/Meditation/, 'Medi\x1b[0mtation')), false);
+  assert.equal(parseLogLine(hidden.replace(/Meditation/, 'Medi\x1b[0mtation'), false).panic, 'guru-meditation');
+});
+
+test('timestamps too long for exact sums parse as Number reads them', () => {
+  assert.equal(parseLogLine('I (123456789012345) t: x').timestampMs, 123456789012345);
+  assert.equal(parseLogLine('I (99999999999999999999) t: x').timestampMs, Number('99999999999999999999'));
 });

@@ -21,7 +21,8 @@ function harness(options: MonitorPipelineOptions = {}) {
 test('a terminal gets CRLF line ends whatever the board sends (a pseudoterminal does not turn LF into CRLF)', () => {
   const h = harness({ monochrome: true });
   h.p.feed('I (1) t: lf\nI (2) t: crlf\r\nplain\n');
-  assert.deepEqual(h.rendered, ['I (1) t: lf\r\n', 'I (2) t: crlf\r\n', 'plain\r\n']);
+  // One render per feed, with every line it completed.
+  assert.deepEqual(h.rendered, ['I (1) t: lf\r\nI (2) t: crlf\r\nplain\r\n']);
 });
 
 test('the seed initiator log, one byte at a time: colors, CRLF, events and state', () => {
@@ -140,4 +141,55 @@ test('notices are redacted and state changes are announced', () => {
   h.p.feed(seedLog('responder'));
   assert.deepEqual(states, ['beaconing', 'requestReceived']);
   h.p.dispose();
+});
+
+test('secrets split between two feeds at every point are redacted everywhere (whole lines, one search per chunk)', () => {
+  const key = '00112233445566778899aabbccddeeff0123456789abcdef0011223344556677';
+  const redactor = new Redactor([{ kind: 'password', value: 'correct horse' }, { kind: 'pair-key', value: key }]);
+  const log =
+    'I (1) app_main: ssid: myssid, password: correct horse, token:\r\n' +
+    `\x1b[0;32mI (2) cfg: key=${key.toUpperCase()}\x1b[0m\r\n` +
+    'I (3) dump: 0x3ffb4280   00 11 22 33 44 55 66 77  88 99 aa bb cc dd ee ff  |................|\r\n' +
+    'I (4) PROV_EVT: oops pw=correct%20horse escaped=correct\\\\ horse\r\n';
+  const leaked = (s: string) => ['correct horse', 'correct%20horse', 'correct\\\\ horse', '44 55 66 77', 'aabbccddeeff'].filter((p) => s.toLowerCase().includes(p));
+  const bytes = utf8(log);
+  for (let i = 0; i <= bytes.length; i++) {
+    const h = harness({ redactor });
+    h.p.feed(bytes.subarray(0, i));
+    h.p.feed(bytes.subarray(i));
+    const everything = [h.screen(), JSON.stringify(h.records), JSON.stringify(h.events), h.p.saveText()].join('\n');
+    assert.deepEqual(leaked(everything), [], `split ${i}`);
+    assert.equal(h.p.saveText().split(REDACTED).length - 1, 5, `split ${i}`);
+    assert.equal(h.records.length, 4);
+  }
+});
+
+test('one render per feed, in order with what listeners add during it', () => {
+  const h = harness({ monochrome: true });
+  // An event comes before its line is shown, so a notice about it goes just before that line.
+  h.p.onDidRecognize((e) => h.p.notice(`saw ${e.type}`));
+  h.p.feed('I (1) t: before\r\nI (2) PROV_EVT: scan_start\r\nI (3) t: after\r\n');
+  assert.deepEqual(h.rendered, ['I (1) t: before\r\n[monitor] saw scanStart\r\nI (2) PROV_EVT: scan_start\r\nI (3) t: after\r\n']);
+});
+
+test('text fed by a listener during a feed is handled after the chunk being handled', () => {
+  const h = harness({ monochrome: true });
+  let echoed = false;
+  h.p.onDidParse((r) => {
+    if (r.message === 'ping' && !echoed) {
+      echoed = true;
+      h.p.feed('I (9) echo: pong\r\n');
+    }
+  });
+  h.p.feed('I (1) t: ping\r\nI (2) t: next\r\n');
+  assert.deepEqual(h.records.map((r) => r.message), ['ping', 'next', 'pong']);
+  assert.equal(h.screen(), 'I (1) t: ping\r\nI (2) t: next\r\nI (9) echo: pong\r\n');
+});
+
+test('save to file keeps the newest maxTranscriptLines lines, across feeds and a cut line', () => {
+  const h = harness({ maxTranscriptLines: 3, maxLineLength: 8 });
+  for (let i = 0; i < 10; i++) h.p.feed(`line ${i}\r\n`);
+  h.p.feed('a long line cut in pieces\r\nlast');
+  h.p.flush();
+  assert.equal(h.p.saveText(), 'line 8\nline 9\na long line cut in pieces\nlast\n');
 });

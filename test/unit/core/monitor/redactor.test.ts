@@ -117,3 +117,58 @@ test('setSecrets replaces the secrets', () => {
   assert.equal(r.redact('first-pass second-pass'), `first-pass ${REDACTED}`);
   assert.equal(r.secretCount, 1);
 });
+
+test('redactLines: one search over many lines redacts each line as redact() does on its own', () => {
+  const r = new Redactor(SECRETS);
+  const lines = [
+    `I (1) app_main: password: ${PASSWORD}, token: x`,
+    'I (2) wifi:connected with myssid, aid = 2, channel 1, bssid = 3c:46:d8:0e:4c:ac',
+    `key=${KEY_HEX.toUpperCase()}`,
+    'nothing here deadbeef 0x3ffb4280',
+    `I (5) dump: 0x3ffb4280   ${keyBytes(0, 8)}  ${keyBytes(8, 16)}  |................|`,
+    // The bytes glued to a letter are no hex run (the look-behind), on a line of their own or not.
+    `x${keyBytes(0, 8, '')} and hunter2%20secret%25%3D`,
+    // The shortest run that can be redacted: 4 bytes, 8 characters, with no separator around it.
+    `I (6) k=${keyBytes(4, 8, '')};`,
+    '',
+  ];
+  // Every alignment of the lines against the 8-character steps the hex search takes.
+  for (let pad = 0; pad < 9; pad++) {
+    const shifted = ['.'.repeat(pad), ...lines];
+    const block = shifted.join('\r\n');
+    const redacted = r.redactLines(block);
+    let at = 0;
+    const out = shifted.map((line) => {
+      const o = redacted.line(at, at + line.length);
+      at += line.length + 2;
+      return o;
+    });
+    assert.deepEqual(out, shifted.map((line) => r.redact(line)), `pad ${pad}`);
+    for (const o of [...out.slice(0, 6), ...out.slice(7)]) assert.deepEqual(leaks(o), [], o);
+    assert.equal(out[5], `I (5) dump: 0x3ffb4280   ${REDACTED}  |................|`);
+    assert.equal(out[6], `x${keyBytes(0, 8, '')} and ${REDACTED}`);
+    assert.equal(out[7], `I (6) k=${REDACTED};`);
+  }
+});
+
+test('redactLines with a secret that holds a line end still gives what redact() gives per line', () => {
+  const r = new Redactor([{ kind: 'password', value: 'two\nlines' }, { kind: 'pair-key', value: KEY_HEX }]);
+  const block = `a two\nlines b\n${keyBytes(0, 8)}`;
+  const redacted = r.redactLines(block);
+  assert.equal(redacted.line(0, 5), 'a two');
+  assert.equal(redacted.line(6, 13), 'lines b');
+  assert.equal(redacted.line(14, block.length), REDACTED);
+});
+
+test('a long hex dump of the key is redacted wherever its runs start, also among wide characters', () => {
+  const r = new Redactor(SECRETS);
+  for (let pad = 0; pad < 17; pad++) {
+    for (const before of ['', 'ą€ ', '😀 ']) {
+      const line = `${before}${'-'.repeat(pad)} ${keyBytes(3, 20)} |Łx|`;
+      const out = r.redactLines(line).line(0, line.length);
+      assert.equal(out, r.redact(line));
+      assert.deepEqual(leaks(out), [], out);
+      assert.ok(!out.includes(keyBytes(5, 9)), out);
+    }
+  }
+});
