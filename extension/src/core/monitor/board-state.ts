@@ -54,6 +54,9 @@ export function reduceBoardState(state: BoardState, event: ProvisionEvent): Boar
       return update(state, { status: 'scanning', role: 'initiator' });
     case 'responderFound':
       return update(state, { status: 'responderFound', role: 'initiator', peer: event.mac }, { rssi: event.rssi });
+    case 'responderSkipped':
+      // It left every request unanswered (another fleet's, another key): the initiator scans on for another.
+      return update(state, { status: 'scanning', peer: undefined, rssi: undefined });
     case 'requestSent':
       return update(state, { status: 'requestSent' }, { peer: event.to ?? state.peer });
     case 'requestReceived':

@@ -187,6 +187,7 @@ const PROV_EVT_EVENTS: ReadonlyMap<string, (p: ProvEvtReader, meta: EventMeta) =
   ['beacon_end', (p, meta) => ev(meta, 'beaconEnd', undefined, { sent: int(p.get('sent')) })],
   ['scan_start', (p, meta) => ev(meta, 'scanStart', undefined, { channels: p.get('channels'), timeoutMs: int(p.get('timeout_ms')) })],
   ['responder_found', (p, meta) => ev(meta, 'responderFound', { mac: p.get('mac') ?? '' }, { channel: int(p.get('channel')), rssi: int(p.get('rssi')) })],
+  ['responder_skipped', (p, meta) => ev(meta, 'responderSkipped', { mac: p.get('mac') ?? '' }, { reason: p.get('reason') })],
   ['request_sent', (p, meta) => ev(meta, 'requestSent', undefined, { to: p.get('to') })],
   ['request_received', (p, meta) => ev(meta, 'requestReceived', undefined, { from: p.get('from') })],
   ['auth_rejected', (p, meta) => ev(meta, 'authRejected', { reason: p.get('reason') ?? 'unknown' }, { from: p.get('from') })],

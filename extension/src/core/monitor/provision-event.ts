@@ -24,6 +24,7 @@ export type ProvisionEvent = EventMeta &
     | { readonly type: 'beaconEnd'; readonly sent?: number }
     | { readonly type: 'scanStart'; readonly channels?: string; readonly timeoutMs?: number }
     | { readonly type: 'responderFound'; readonly mac: string; readonly channel?: number; readonly rssi?: number }
+    | { readonly type: 'responderSkipped'; readonly mac: string; readonly reason?: string }
     | { readonly type: 'requestSent'; readonly to?: string }
     | { readonly type: 'requestReceived'; readonly from?: string }
     | { readonly type: 'authRejected'; readonly from?: string; readonly reason: string }

@@ -105,3 +105,15 @@ test("Wi-Fi reason texts follow ESP-IDF's wifi_err_reason_t", () => {
   assert.equal(suggestsWrongPassword(15), true);
   assert.equal(suggestsWrongPassword(201), false);
 });
+
+test('a skipped responder (no valid reply) puts the initiator back to scanning, then ours is found', () => {
+  assert.deepEqual(
+    statesOf([
+      'I (172) PROV_EVT: scan_start channels=1-13 timeout_ms=30000',
+      'I (290) PROV_EVT: responder_found mac=24:0a:c4:00:00:77 channel=1 rssi=-30',
+      'W (5300) PROV_EVT: responder_skipped mac=24:0a:c4:00:00:77 reason=no_valid_reply',
+      'I (5910) PROV_EVT: responder_found mac=24:0a:c4:00:00:01 channel=6 rssi=-41',
+    ]),
+    ['scanning for a responder', 'responder found (24:0a:c4:00:00:77, -30 dBm)', 'scanning for a responder', 'responder found (24:0a:c4:00:00:01, -41 dBm)'],
+  );
+});
