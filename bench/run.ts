@@ -57,7 +57,11 @@ function main(): void {
   for (const f of figures) if (f.note) console.log(`- ${f.name}: ${f.note}`);
   if (failures.length) console.error(`bench: groups that failed: ${failures.join(', ')}`);
   if (!only) fs.writeFileSync(path.join(__dirname, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  else fs.writeFileSync(path.join(__dirname, 'results', `${only.join('-')}.json`), JSON.stringify(results, null, 2) + '\n');
+  else {
+    // Partial runs go beside the committed results, in a folder git ignores (made on first use).
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, 'results', `${only.join('-')}.json`), JSON.stringify(results, null, 2) + '\n');
+  }
   // A missed target is a finding, not a crash: only a group that could not run fails the command.
   process.exitCode = failures.length ? 1 : 0;
 }
