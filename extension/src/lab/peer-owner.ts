@@ -36,17 +36,72 @@ export function peerOwnerCheck(): PeerOwnerCheck {
 export async function linuxPeerUid(socket: net.Socket): Promise<number | undefined> {
   const { remotePort, localPort } = socket;
   if (!remotePort || !localPort) return undefined;
+  return (await sharedLoopbackTable()).get(endKey(remotePort, localPort));
+}
+
+/** uid by "local port:remote port" of every loopback socket, as one read of the kernel's tables saw them. */
+type LoopbackTable = ReadonlyMap<string, number>;
+
+let tableRead: Promise<LoopbackTable> | undefined;
+let nextTableRead: Promise<LoopbackTable> | undefined;
+
+/**
+ * The kernel's socket tables, read for every check that asked before the read began. Generating
+ * /proc/net/tcp costs the kernel about 5 ms per read on a machine with a few hundred sockets, so 32 boards
+ * connected at once cost 200 ms of CPU when each check read it alone (bench/, docs/PERFORMANCE.md). A read
+ * that began before a check was made might miss that check's connection, so it is never shared with it:
+ * checks made while a read runs wait for the next one, which starts when the current one ends.
+ */
+function sharedLoopbackTable(): Promise<LoopbackTable> {
+  if (nextTableRead) return nextTableRead;
+  // Connections that arrive together are accepted in one turn of the event loop: the read waits for the
+  // turn to end, so all of their checks share it.
+  const previous = tableRead ?? new Promise<unknown>((r) => setImmediate(r));
+  const next: Promise<LoopbackTable> = previous.then(
+    () => startRead(),
+    () => startRead(),
+  );
+  const startRead = (): Promise<LoopbackTable> => {
+    if (nextTableRead === next) nextTableRead = undefined;
+    const read = readLoopbackTable();
+    tableRead = read;
+    void read.finally(() => {
+      if (tableRead === read) tableRead = undefined;
+    });
+    return read;
+  };
+  nextTableRead = next;
+  return next;
+}
+
+async function readLoopbackTable(): Promise<LoopbackTable> {
+  const table = new Map<string, number>();
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      addLoopbackEntries(await fs.promises.readFile(file, 'utf8'), table);
     } catch {
-      continue;
+      // No IPv6 table (or none at all): what the other says is all there is.
     }
-    const uid = findPeerUid(text, remotePort, localPort);
-    if (uid !== undefined) return uid;
   }
-  return undefined;
+  return table;
+}
+
+function endKey(localPort: number, remotePort: number): string {
+  return `${localPort}:${remotePort}`;
+}
+
+/** Adds every loopback entry of a /proc/net/tcp table (uid by local and remote port); earlier entries win. */
+function addLoopbackEntries(text: string, table: Map<string, number>): void {
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const local = parseEndpoint(f[1]);
+    const remote = parseEndpoint(f[2]);
+    if (!local || !remote || !local.loopback || !remote.loopback) continue;
+    const uid = Number(f[7]);
+    const key = endKey(local.port, remote.port);
+    if (Number.isInteger(uid) && !table.has(key)) table.set(key, uid);
+  }
 }
 
 /**
@@ -54,17 +109,9 @@ export async function linuxPeerUid(socket: net.Socket): Promise<number | undefin
  * on `ourPort`, both on a loopback address. Exported for tests.
  */
 export function findPeerUid(table: string, peerPort: number, ourPort: number): number | undefined {
-  for (const line of table.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8) continue;
-    const local = parseEndpoint(f[1]);
-    const remote = parseEndpoint(f[2]);
-    if (!local || !remote) continue;
-    if (local.port !== peerPort || remote.port !== ourPort || !local.loopback || !remote.loopback) continue;
-    const uid = Number(f[7]);
-    if (Number.isInteger(uid)) return uid;
-  }
-  return undefined;
+  const entries = new Map<string, number>();
+  addLoopbackEntries(table, entries);
+  return entries.get(endKey(peerPort, ourPort));
 }
 
 /** `0100007F:1F90` (IPv4, host byte order) or the 32-hex-digit IPv6 form. */

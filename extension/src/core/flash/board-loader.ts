@@ -52,7 +52,10 @@ export interface LoaderConnectOptions {
   readonly board: string;
   /** Baud rate of the ROM bootloader's first contact. Default 115200. */
   readonly romBaud?: number;
-  /** Baud to switch to after the stub runs; undefined or equal to romBaud = stay. Default 921600. */
+  /**
+   * Baud to switch to; undefined or equal to romBaud = stay. Default 921600. The ESP32-S3 and -C3 switch
+   * in the ROM and get the stub at this rate; other chips switch once the stub runs (esptool's order).
+   */
   readonly flashBaud?: number;
   /** Run the flasher stub (needed for fast writes, compressed MD5 and readFlash). Default true. */
   readonly stub?: boolean;

@@ -1,5 +1,6 @@
 import type { ClassicReset, ESPLoader, IEspLoaderTerminal, Transport } from 'esptool-js' with { 'resolution-mode': 'import' };
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
 import { ProvisionError, isProvisionError } from '../common/errors';
 import type { SerialLink } from '../serial/serial-link';
 import { WebSerialAdapter } from '../serial/web-serial-adapter';
@@ -23,9 +24,10 @@ const SILENT_HINT = 'Hold BOOT and press RESET, or check the cable.';
 
 /**
  * Connects esptool-js to a board over one of our serial links: opens the link at the ROM baud, resets the
- * board into its bootloader, syncs, detects the chip, runs the stub and switches to the flash baud,
- * falling back to slower rates when the board does not answer at the faster one. The returned loader owns
- * the link's streams until close(); the caller still owns (and disposes) the link itself.
+ * board into its bootloader, syncs, detects the chip, switches to the flash baud and runs the stub (in
+ * that order where the stub keeps the ROM's rate, see switchesBeforeStub; esptool's order, stub first,
+ * elsewhere), falling back to slower rates when the board does not answer at the faster one. The returned
+ * loader owns the link's streams until close(); the caller still owns (and disposes) the link itself.
  */
 export async function connectEsptool(link: SerialLink, options: LoaderConnectOptions): Promise<BoardLoader> {
   const esptool = await loadEsptool();
@@ -36,14 +38,13 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
   const transport = new esptool.Transport(adapter as unknown as ConstructorParameters<typeof esptool.Transport>[0], false);
   // Transport.write() silently drops bytes once the port is gone, so each block after a dropped link
   // would wait out its full timeout and retries (~15 s). Failing the write makes the drop surface at once.
-  const write = transport.write.bind(transport);
-  transport.write = async (data: Uint8Array) => {
-    if (!adapter.writable) throw linkFailure.error ?? new ProvisionError('port-io', `${link.path} is closed.`, options.board);
-    await write(data);
-  };
+  // The framing is the same SLIP, built in a typed array rather than a JS array grown byte by byte.
+  const writeFrame = (frame: Uint8Array) => writeToPort(adapter, frame, () => linkFailure.error ?? new ProvisionError('port-io', `${link.path} is closed.`, options.board));
+  transport.write = (data: Uint8Array) => writeFrame(slipFrame(data));
   // Transport.trace() writes to console.log even with tracing off (e.g. "readLoop exited" at every
   // disconnect); a CLI's stdout and the extension host's console are not esptool-js's to write to.
   transport.trace = () => undefined;
+  wakeReadsOnData(transport);
   const loader = new esptool.ESPLoader({
     transport,
     baudrate: romBaud,
@@ -54,7 +55,7 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
     // in progress finishes, so the modem lines never stay in a half-way state.
     resetConstructors: { classicReset: (t: Transport, delay: number) => abortableReset(new esptool.ClassicReset(t, delay), options.signal) },
   });
-  const session = new EsptoolSession(loader, transport, link, options.board, linkFailure);
+  const session = new EsptoolSession(loader, transport, writeFrame, options.board, linkFailure);
   try {
     try {
       await loader.detectChip('default_reset');
@@ -65,11 +66,21 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
       log(`${options.board}: reply garbled while syncing, resetting once more`);
       await loader.detectChip('default_reset');
     }
-    if (options.stub !== false) await loader.runStub();
+    const stub = options.stub !== false;
     const flashBaud = options.flashBaud ?? DEFAULT_FLASH_BAUD;
-    if (flashBaud !== romBaud) {
+    const switchBaud = async (): Promise<void> => {
       options.signal?.throwIfAborted();
       await switchBaudWithFallback(flashBaud, romBaud, (baud) => session.trySwitchBaud(baud), log, options.board);
+    };
+    if (stub && flashBaud !== romBaud && (await switchesBeforeStub(loader))) {
+      // The stub keeps the rate the ROM runs at, so it is uploaded at the flash baud (8 times faster
+      // at 921600 than at 115200, most of a connect's time otherwise). A fallback that reconnected
+      // already runs the stub.
+      await switchBaud();
+      if (!loader.IS_STUB) await loader.runStub();
+    } else {
+      if (stub) await loader.runStub();
+      if (flashBaud !== romBaud) await switchBaud();
     }
     return session;
   } catch (e) {
@@ -79,12 +90,72 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
   }
 }
 
+/**
+ * Whether the ROM switches to the flash baud before the stub is uploaded, rather than the stub after
+ * (esptool's order). Only where the stub is known to keep the rate the ROM set:
+ * - ESP32-S3 and ESP32-C3 over their UART (esptool-js 0.7 uploads esp-flasher-stub 1.2.2): the stub raises
+ *   its clocks only on USB and SDIO transports, so on a UART it leaves the ROM's divider alone, and the
+ *   ROMs of both chips divide by the real crystal (esptool's change_baud for them is the plain one).
+ * - Not on ESP32 (nor ESP32-S2): that stub raises the APB clock on a UART too and then reprograms UART0
+ *   for the rate the ROM keeps in its UART record (stub_lib_uart_rominit_get_baudrate, taken as 115200
+ *   when the record is 0). Whether the ESP32 ROM's CHANGE_BAUDRATE updates that record is not documented:
+ *   if it does not, the stub's "OHAI" comes at 115200 to a host at the flash baud. Its ROM's own switch
+ *   also needs esptool's crystal work-around. The ESP32 keeps esptool's order, stub first.
+ * - Not over the ESP32-S3's USB-OTG (ROM CDC): the line has no baud there anyway.
+ */
+async function switchesBeforeStub(loader: ESPLoader): Promise<boolean> {
+  const chip = loader.chip.CHIP_NAME;
+  if (chip !== 'ESP32-S3' && chip !== 'ESP32-C3') return false;
+  return !(await loader.usesUsbOtg());
+}
+
+const deflateAsync = promisify(deflate);
+const compressedRegions = new WeakMap<Uint8Array, Promise<Uint8Array>>();
+
+/**
+ * A region's bytes deflated as esptool does (zlib, level 9), once per region however many boards get it:
+ * the boards of a parallel flash share the plan's region buffers, so 32 boards deflate once, not 32 times
+ * (70 ms of the main thread's time for the app image set; bench/). Off the main thread, which paces every
+ * lab board's UART and runs the editor's extension host.
+ */
+function compressRegion(data: Uint8Array): Promise<Uint8Array> {
+  let c = compressedRegions.get(data);
+  if (!c) {
+    c = deflateAsync(data, { level: 9 });
+    compressedRegions.set(data, c);
+    c.catch(() => compressedRegions.delete(data));
+  }
+  return c;
+}
+
+const framesOfRegions = new WeakMap<Uint8Array, Map<string, Uint8Array[]>>();
+
+/**
+ * The FLASH_DEFL_DATA frame of each block of `compressed`, built on first use and shared like the
+ * compressed bytes themselves: every board of a parallel flash sends the same frames.
+ */
+function blockFrames(compressed: Uint8Array, blockSize: number, op: number): (seq: number) => Uint8Array {
+  let bySize = framesOfRegions.get(compressed);
+  if (!bySize) framesOfRegions.set(compressed, (bySize = new Map()));
+  const key = `${op}:${blockSize}`;
+  let frames = bySize.get(key);
+  if (!frames) bySize.set(key, (frames = []));
+  const built = frames;
+  return (seq) => (built[seq] ??= flashDataFrame(op, compressed.subarray(seq * blockSize, Math.min(compressed.length, (seq + 1) * blockSize)), seq));
+}
+
+/** esptool's pause after a baud change, "to get rid of garbage sent during baud rate change" (loader.py). */
+const BAUD_SETTLE_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /** The BoardLoader over one connected ESPLoader. */
 class EsptoolSession implements BoardLoader {
   constructor(
     private readonly loader: ESPLoader,
     private readonly transport: Transport,
-    private readonly link: SerialLink,
+    /** Writes an already SLIP-framed packet to the port, or throws why the port is gone. */
+    private readonly writeFrame: (frame: Uint8Array) => Promise<void>,
     private readonly board: string,
     private readonly linkFailure: LinkWatch,
   ) {}
@@ -98,24 +169,79 @@ class EsptoolSession implements BoardLoader {
   }
 
   /**
-   * esptool-js takes the target rate only in its constructor and keeps it in a private field that
-   * changeBaud() reads; setting that field is the one way to walk down the fallback ladder on the same
-   * connection. changeBaud() itself reconnects at the ROM rate (and reruns the stub) when the board goes
-   * quiet, so afterwards the transport's rate tells whether the switch held.
+   * Switches the ROM or the stub, whichever answers now, and the host to `baud`, as esptool's change_baud
+   * does: CHANGE_BAUDRATE (answered at the old rate; the stub is also told the rate it runs at, the ROM
+   * gets 0), the host follows, 50 ms for the line to settle, the input dropped. Then one register read
+   * proves the board follows. esptool-js 0.7's changeBaud() waits for 100 ms of silence after its own
+   * 50 ms (0.16 s per switch against 0.06 s here). A board that does not answer at the new rate is reset
+   * and synced at the ROM rate again (and gets its stub back if it had one), as esptool-js does; false
+   * tells the ladder.
    */
   async trySwitchBaud(baud: number): Promise<boolean> {
-    (this.loader as unknown as { baudrate: number }).baudrate = baud;
-    await this.run(() => this.loader.changeBaud());
-    return this.transport.baudrate === baud;
+    return this.run(async () => {
+      const loader = this.loader;
+      const wasStub = loader.IS_STUB;
+      await loader.command(loader.ESP_CHANGE_BAUDRATE, u32le(baud, wasStub ? this.transport.baudrate : 0));
+      let hostFollowed = true;
+      try {
+        await this.transport.changeBaudrate(baud);
+      } catch {
+        hostFollowed = false;
+      }
+      await sleep(BAUD_SETTLE_MS);
+      this.transport.flushInput();
+      if (hostFollowed && (await this.answers())) return true;
+      await this.transport.disconnect();
+      await sleep(BAUD_SETTLE_MS);
+      loader.IS_STUB = false;
+      await loader.connect('default_reset', 7, false);
+      if (wasStub) await loader.runStub();
+      return false;
+    });
   }
 
+  /** One register read (twice at most), as esptool-js probes a board after reopening its port. */
+  private async answers(): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.loader.readReg(this.loader.CHIP_DETECT_MAGIC_REG_ADDR, 500);
+        return true;
+      } catch {
+        this.transport.flushInput();
+      }
+    }
+    return false;
+  }
+
+  /**
+   * esptool-js's description, features, crystal and MAC read the same eFuse words again and again (14
+   * READ_REGs of 5 words on an ESP32-S3, each a round trip); those words and the UART divider do not change
+   * while the board sits in its loader, so each is read once here. The flash ID after it drives the SPI
+   * controller and polls its registers, so it reads them as esptool-js does.
+   */
   async readChipDetails(): Promise<LoaderChipDetails> {
     return this.run(async () => {
       const rom = this.loader.chip;
-      const description = await rom.getChipDescription(this.loader);
-      const features = await rom.getChipFeatures(this.loader);
-      const crystal = await rom.getCrystalFreq(this.loader);
-      const mac = await rom.readMac(this.loader);
+      const loader = this.loader;
+      const words = new Map<number, Promise<number>>();
+      const readReg = loader.readReg;
+      loader.readReg = (addr: number, timeout?: number) => {
+        let word = words.get(addr);
+        if (!word) words.set(addr, (word = readReg.call(loader, addr, timeout)));
+        return word;
+      };
+      let description: string;
+      let features: string[];
+      let crystal: number;
+      let mac: string;
+      try {
+        description = await rom.getChipDescription(loader);
+        features = await rom.getChipFeatures(loader);
+        crystal = await rom.getCrystalFreq(loader);
+        mac = await rom.readMac(loader);
+      } finally {
+        loader.readReg = readReg;
+      }
       // The ROM (no stub) reads the flash ID only once the SPI flash is attached, as esptool.py does.
       if (!this.loader.IS_STUB) await this.loader.flashSpiAttach(0);
       const flashSize = await this.loader.detectFlashSize();
@@ -142,6 +268,11 @@ class EsptoolSession implements BoardLoader {
    * chunkSize 1 just to count its uncompressed bytes, about 7 ms of CPU per 16 KB block while the line
    * waits (measured by bench/, 4 % of the write phase at 921600 baud and 8 % at 2000000), and deflates with
    * pako where Node's zlib is several times faster. The bytes on the wire are the same commands.
+   * The protocol is lock-step: the stub answers a block as soon as its checksum is checked and inflates and
+   * writes it while the next one arrives, but it has only that one spare receive buffer, so the next block
+   * may only follow the answer. What the line waits for between blocks is the host, so each block's SLIP
+   * frame is built while the previous one is still on the wire (the first while FLASH_DEFL_BEGIN is
+   * answered) instead of after its answer, as esptool-js's flashDeflBlock() does (0.4 ms per 16 KB).
    * The data goes as it is (no flash-mode patching of the image header): the bytes written must be exactly
    * the file's bytes, or the MD5 comparison that skips unchanged regions would never match on the next flash.
    * Progress is in image bytes, scaled from the compressed bytes sent, so rates and ETAs are in bytes users know.
@@ -149,21 +280,57 @@ class EsptoolSession implements BoardLoader {
   writeRegion(offset: number, data: Uint8Array, onProgress: WriteProgress): Promise<void> {
     return this.run(async () => {
       const loader = this.loader;
-      const compressed = deflateSync(data, { level: 9 });
+      const compressed = await compressRegion(data);
       const blockSize = loader.FLASH_WRITE_SIZE;
-      const blocks = await loader.flashDeflBegin(data.length, compressed.length, offset);
+      const begin = loader.flashDeflBegin(data.length, compressed.length, offset);
+      begin.catch(() => undefined); // awaited below; a rejection meanwhile is not unhandled
+      // Let the command reach the link before the CPU builds the first block.
+      await new Promise((r) => setImmediate(r));
+      const frameOf = blockFrames(compressed, blockSize, loader.ESP_FLASH_DEFL_DATA);
+      let frame = frameOf(0);
+      const blocks = await begin;
       onProgress(0, data.length);
       // A block inflates to about its share of the region; the ROM writes it (and the stub the previous
       // one) before answering, so the timeout scales with that, as esptool's does.
       const inflated = Math.ceil((blockSize * data.length) / Math.max(1, compressed.length));
       const timeout = Math.max(3000, loader.timeoutPerMb(loader.ERASE_WRITE_TIMEOUT_PER_MB, inflated));
       for (let seq = 0; seq < blocks; seq++) {
+        let next: Uint8Array | undefined;
+        await this.sendBlock(frame, seq, timeout, () => {
+          if (seq + 1 < blocks) next ??= frameOf(seq + 1);
+        });
         const end = Math.min(compressed.length, (seq + 1) * blockSize);
-        await loader.flashDeflBlock(compressed.subarray(seq * blockSize, end), seq, timeout);
         onProgress(Math.round((end / compressed.length) * data.length), data.length);
+        frame = next ?? new Uint8Array(0);
       }
       if (loader.IS_STUB) await loader.flashDeflFinish(false, timeout);
     });
+  }
+
+  /**
+   * One FLASH_DEFL_DATA, as esptool-js's flashDeflBlock() sends it: stale input dropped, the frame written,
+   * its answer checked; a failed block is sent again after a pause, WRITE_BLOCK_ATTEMPTS times in all, and
+   * the last failure is thrown with esptool-js's wording (mapLoaderError reads the status from it).
+   * `whileOnWire` runs once the frame is with the link, before the answer is awaited.
+   */
+  private async sendBlock(frame: Uint8Array, seq: number, timeout: number, whileOnWire: () => void): Promise<void> {
+    const loader = this.loader;
+    const what = `write compressed data to flash after seq ${seq}`;
+    for (let attemptsLeft = loader.WRITE_BLOCK_ATTEMPTS - 1; ; attemptsLeft--) {
+      try {
+        this.transport.flushInput();
+        await this.writeFrame(frame);
+        whileOnWire();
+        const [, answer] = await loader.readPacket(loader.ESP_FLASH_DEFL_DATA, timeout);
+        if (answer.length < 2) throw new Error(`Failed to ${what}.\n Only got ${answer.length} bytes of data.`);
+        if (answer[0] !== 0) throw new Error(`Failed to ${what} failed with status ${answer[0]},${answer[1]}`);
+        return;
+      } catch (e) {
+        // The port itself gone (our write fails with a ProvisionError) is not worth another attempt.
+        if (attemptsLeft <= 0 || this.linkFailure.error || isProvisionError(e)) throw e;
+        await sleep(loader.WRITE_BLOCK_RETRY_DELAY_MS);
+      }
+    }
   }
 
   readFlash(offset: number, size: number): Promise<Uint8Array> {
@@ -198,6 +365,124 @@ class EsptoolSession implements BoardLoader {
     } catch (e) {
       throw mapLoaderError(e, this.board, this.linkFailure.error);
     }
+  }
+}
+
+/**
+ * esptool-js's Transport.read() polls its receive buffer in a sleep(1) loop, so every answer waited for
+ * the next poll: about 1.2 ms per command under Node (measured by bench/: 1.2-1.5 ms per 16 KB block at
+ * 2000000 baud, 1.5 % of the line rate, and a millisecond of each of the ~40 register reads a connect
+ * makes). Here the read waits for the readLoop to append bytes and then hands over to esptool-js's own
+ * read, which takes what is there at once: same packets, same errors, no polling. With nothing arriving
+ * in time, the inner read is called with no time left, so it fails with esptool-js's own timeout error.
+ */
+function wakeReadsOnData(transport: Transport): void {
+  const t = transport as unknown as { buffer: Uint8Array };
+  let buffer = t.buffer;
+  let waiters: Array<() => void> = [];
+  Object.defineProperty(t, 'buffer', {
+    configurable: true,
+    enumerable: true,
+    get: () => buffer,
+    set: (v: Uint8Array) => {
+      buffer = v;
+      if (v.length === 0 || waiters.length === 0) return;
+      const wake = waiters;
+      waiters = [];
+      for (const w of wake) w();
+    },
+  });
+  const dataWithin = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const waiter = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, ms);
+      waiters.push(waiter);
+    });
+  const read = transport.read.bind(transport);
+  transport.read = async (timeout: number) => {
+    if (buffer.length === 0 && !(await dataWithin(timeout))) return read(0);
+    return read(timeout);
+  };
+}
+
+const SLIP_END = 0xc0;
+const SLIP_ESC = 0xdb;
+const SLIP_ESC_END = 0xdc;
+const SLIP_ESC_ESC = 0xdd;
+
+/** Little-endian 32-bit words, as the loader protocol packs its arguments. */
+function u32le(...words: number[]): Uint8Array {
+  const out = new Uint8Array(words.length * 4);
+  const view = new DataView(out.buffer);
+  words.forEach((w, i) => view.setUint32(i * 4, w >>> 0, true));
+  return out;
+}
+
+/**
+ * `packet` framed as esptool-js's Transport.slipWriter() frames it: 0xC0, the bytes with 0xC0 and 0xDB
+ * escaped, 0xC0.
+ */
+export function slipFrame(packet: Uint8Array): Uint8Array {
+  let escapes = 0;
+  for (let i = packet.indexOf(SLIP_END); i >= 0; i = packet.indexOf(SLIP_END, i + 1)) escapes++;
+  for (let i = packet.indexOf(SLIP_ESC); i >= 0; i = packet.indexOf(SLIP_ESC, i + 1)) escapes++;
+  const out = new Uint8Array(packet.length + escapes + 2);
+  out[0] = SLIP_END;
+  if (escapes === 0) {
+    out.set(packet, 1);
+  } else {
+    let o = 1;
+    for (let i = 0; i < packet.length; i++) {
+      const b = packet[i];
+      if (b === SLIP_END) {
+        out[o++] = SLIP_ESC;
+        out[o++] = SLIP_ESC_END;
+      } else if (b === SLIP_ESC) {
+        out[o++] = SLIP_ESC;
+        out[o++] = SLIP_ESC_ESC;
+      } else {
+        out[o++] = b;
+      }
+    }
+  }
+  out[out.length - 1] = SLIP_END;
+  return out;
+}
+
+/**
+ * The SLIP frame of a FLASH_DATA-style request carrying `block` as block `seq`: direction 0, opcode, payload
+ * length and the data checksum (0xEF XOR every data byte), then the payload (data length, sequence, two
+ * zero words, the data); the bytes esptool-js's command() and Transport.write() put on the wire for it.
+ */
+export function flashDataFrame(op: number, block: Uint8Array, seq: number): Uint8Array {
+  let checksum = 0xef;
+  for (let i = 0; i < block.length; i++) checksum ^= block[i];
+  const packet = new Uint8Array(8 + 16 + block.length);
+  packet[1] = op;
+  const view = new DataView(packet.buffer);
+  view.setUint16(2, 16 + block.length, true);
+  view.setUint32(4, checksum, true);
+  view.setUint32(8, block.length, true);
+  view.setUint32(12, seq, true);
+  packet.set(block, 24);
+  return slipFrame(packet);
+}
+
+/** Writes a framed packet through the port's writable stream, or throws `gone()` when the port is closed. */
+async function writeToPort(adapter: WebSerialAdapter, frame: Uint8Array, gone: () => Error): Promise<void> {
+  const writable = adapter.writable;
+  if (!writable) throw gone();
+  const writer = writable.getWriter();
+  try {
+    await writer.write(frame);
+  } finally {
+    writer.releaseLock();
   }
 }
 

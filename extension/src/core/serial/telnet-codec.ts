@@ -10,6 +10,12 @@ export type TelnetEvent =
   /** Any other two-byte command (NOP, BRK, AYT...). */
   | { kind: 'command'; command: number };
 
+/**
+ * A local copy: bundlers and tsx import `Telnet` through a getter, which the per-byte loops below would
+ * call for every byte (4 % of the main thread when 32 lab boards flash at once; bench/).
+ */
+const IAC = Telnet.IAC;
+
 const enum State {
   Data,
   Iac,
@@ -31,39 +37,37 @@ export class TelnetDecoder {
 
   decode(chunk: Uint8Array): TelnetEvent[] {
     const events: TelnetEvent[] = [];
+    // Runs of data bytes, as views of the chunk; the escaped 0xFF of an IAC IAC starts the next run.
+    let pieces: Uint8Array[] = [];
     let dataStart = -1;
-    let data: number[] | undefined;
     const flushData = (end: number): void => {
-      if (data) {
-        if (dataStart >= 0) appendRange(data, chunk, dataStart, end);
-        if (data.length > 0) events.push({ kind: 'data', data: Uint8Array.from(data) });
-      } else if (dataStart >= 0 && end > dataStart) {
-        events.push({ kind: 'data', data: chunk.slice(dataStart, end) });
-      }
-      data = undefined;
+      if (dataStart >= 0 && end > dataStart) pieces.push(chunk.subarray(dataStart, end));
       dataStart = -1;
+      if (pieces.length === 0) return;
+      events.push({ kind: 'data', data: pieces.length === 1 ? pieces[0].slice() : concat(pieces) });
+      pieces = [];
     };
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       switch (this.state) {
-        case State.Data:
-          if (b === Telnet.IAC) {
-            // Keep the run of plain bytes so far; an escaped 0xFF may continue it.
-            if (dataStart >= 0) {
-              data ??= [];
-              appendRange(data, chunk, dataStart, i);
-              dataStart = -1;
-            }
-            this.state = State.Iac;
-          } else if (dataStart < 0) {
-            dataStart = i;
+        case State.Data: {
+          // Plain bytes up to the next IAC are data: skip them at once (indexOf is native).
+          const iac = b === IAC ? i : chunk.indexOf(IAC, i);
+          if (dataStart < 0 && iac !== i) dataStart = i;
+          if (iac < 0) {
+            i = chunk.length;
+            break;
           }
+          if (dataStart >= 0) pieces.push(chunk.subarray(dataStart, iac));
+          dataStart = -1;
+          i = iac;
+          this.state = State.Iac;
           break;
+        }
         case State.Iac:
           this.state = State.Data;
-          if (b === Telnet.IAC) {
-            data ??= [];
-            data.push(0xff);
+          if (b === IAC) {
+            dataStart = i;
           } else if (b === Telnet.WILL || b === Telnet.WONT || b === Telnet.DO || b === Telnet.DONT) {
             flushData(i);
             this.negotiateCommand = b;
@@ -82,11 +86,11 @@ export class TelnetDecoder {
           this.state = State.Data;
           break;
         case State.Sub:
-          if (b === Telnet.IAC) this.state = State.SubIac;
+          if (b === IAC) this.state = State.SubIac;
           else this.pushSub(b);
           break;
         case State.SubIac:
-          if (b === Telnet.IAC) {
+          if (b === IAC) {
             this.pushSub(0xff);
             this.state = State.Sub;
           } else if (b === Telnet.SE) {
@@ -112,22 +116,32 @@ export class TelnetDecoder {
   }
 }
 
-/** Appends without spreading: a 64 KiB socket chunk would overflow the argument limit of push(...x). */
-function appendRange(to: number[], from: Uint8Array, start: number, end: number): void {
-  for (let i = start; i < end; i++) to.push(from[i]);
+function concat(pieces: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Doubles every 0xFF so data bytes are never read as IAC. */
 export function escapeIac(data: Uint8Array): Uint8Array {
+  let at = data.indexOf(IAC);
+  if (at < 0) return data;
   let count = 0;
-  for (const b of data) if (b === Telnet.IAC) count++;
-  if (count === 0) return data;
+  for (; at >= 0; at = data.indexOf(IAC, at + 1)) count++;
   const out = new Uint8Array(data.length + count);
-  let j = 0;
-  for (const b of data) {
-    out[j++] = b;
-    if (b === Telnet.IAC) out[j++] = Telnet.IAC;
+  let from = 0;
+  let to = 0;
+  for (at = data.indexOf(IAC); at >= 0; at = data.indexOf(IAC, at + 1)) {
+    out.set(data.subarray(from, at + 1), to);
+    to += at + 1 - from;
+    out[to++] = IAC;
+    from = at + 1;
   }
+  out.set(data.subarray(from), to);
   return out;
 }
 

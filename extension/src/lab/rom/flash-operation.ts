@@ -5,6 +5,9 @@ import type { LoaderError, LoaderMode } from './protocol';
 /** SPI flash erase granularity. */
 export const SECTOR_SIZE = 4096;
 
+/** A blank sector, to compare against natively (a per-byte callback was most of the lab's erase time). */
+const ERASED_SECTOR = Buffer.alloc(SECTOR_SIZE, 0xff);
+
 /** Parameters of FLASH_BEGIN / FLASH_DEFL_BEGIN. */
 export interface FlashBegin {
   /** ROM: bytes to erase; stub: exact bytes that will be written (uncompressed). */
@@ -105,7 +108,7 @@ export class FlashOperation {
     if (this.nextErase + SECTOR_SIZE > this.flash.size) return 'flash-erase';
     if (!this.dirtySeen) {
       const sector = this.flash.read(this.nextErase, SECTOR_SIZE);
-      if (sector.every((b) => b === 0xff)) {
+      if (ERASED_SECTOR.equals(sector)) {
         this.nextErase += SECTOR_SIZE;
         return undefined;
       }

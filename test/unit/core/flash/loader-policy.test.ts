@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
 import { baudLadder, switchBaudWithFallback } from '../../../../extension/src/core/flash/baud-fallback';
-import { mapLoaderError } from '../../../../extension/src/core/flash/esptool-loader';
+import { flashDataFrame, mapLoaderError, slipFrame } from '../../../../extension/src/core/flash/esptool-loader';
 import { RateMeter, aggregateProgress, type BoardProgress } from '../../../../extension/src/core/flash/flash-progress';
 
 test('the baud ladder goes from the configured rate down to the ROM rate', () => {
@@ -59,4 +59,28 @@ test('the rate meter measures over a sliding window; the overall ETA is the slow
   assert.equal(o.rateBytesPerSec, 20_000);
   assert.equal(o.etaSec, 5);
   assert.equal(aggregateProgress([p('a', 0, 0)]).etaSec, undefined, 'unknown until a rate is measured');
+});
+
+test('a block frame is byte for byte what esptool-js sends for FLASH_DEFL_DATA (header, checksum, SLIP escapes)', async () => {
+  const { Transport } = await import('esptool-js');
+  // Every byte value, 0xC0 and 0xDB among them, twice, in an odd-sized block.
+  const block = Uint8Array.from({ length: 515 }, (_, i) => (i * 7 + 3) & 0xff);
+  const seq = 0x01020304;
+  const u32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+  let checksum = 0xef;
+  for (const b of block) checksum ^= b;
+  const payload = [...u32(block.length), ...u32(seq), ...u32(0), ...u32(0), ...block];
+  // esptool-js's command(): direction, opcode, 16-bit length, 32-bit checksum, payload; then Transport.write() SLIP-frames it.
+  const packet = Uint8Array.from([0x00, 0x11, payload.length & 0xff, payload.length >> 8, ...u32(checksum), ...payload]);
+  const expected = Transport.prototype.slipWriter.call(undefined, packet);
+  assert.deepEqual(flashDataFrame(0x11, block, seq), expected);
+});
+
+test('every packet is SLIP-framed as esptool-js frames it', async () => {
+  const { Transport } = await import('esptool-js');
+  let x = 7;
+  for (const length of [0, 1, 2, 17, 4096]) {
+    const packet = Uint8Array.from({ length }, () => ((x = (x * 1103515245 + 12345) >>> 0), x % 5 === 0 ? 0xc0 : x % 7 === 0 ? 0xdb : x >>> 24));
+    assert.deepEqual(slipFrame(packet), Transport.prototype.slipWriter.call(undefined, packet), `${length} bytes`);
+  }
 });
