@@ -5,7 +5,7 @@ import type { BoardFaults, ChipContext, ChipKind, ChipProgram, FlashStore } from
 import { openFlashStore } from '../../../extension/src/lab/flash/flash-store';
 import { createBootloader } from '../../../extension/src/lab/rom';
 import { checksumOf, u32le } from '../../../extension/src/lab/rom/protocol';
-import { SlipDecoder, slipEncode } from '../../../extension/src/lab/rom/slip';
+import { SlipDecoder, slipEncode } from '../../../extension/src/core/serial/slip';
 
 /** A decoded response packet. */
 export interface Response {

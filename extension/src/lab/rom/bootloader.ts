@@ -8,7 +8,7 @@ import type { FlashOperation } from './flash-operation';
 import type { Handler, LoaderCore, MemOperation, RamSegment, Reply } from './loader-core';
 import { buildResponse, Op, parseRequest, type LoaderError, type LoaderMode, type Request } from './protocol';
 import { RegisterFile } from './register-file';
-import { SlipDecoder, slipEncode } from './slip';
+import { SlipDecoder, slipEncode } from '../../core/serial/slip';
 
 /** The baud rate every emulated ROM starts its UART at (40 MHz crystal). */
 export const ROM_BAUD = 115200;

@@ -4,5 +4,5 @@
  */
 export { createBootloader, ROM_BAUD, type BootloaderOptions } from './bootloader';
 export { CHIPS, chipSpecOf, type ChipSpec } from './chips';
-export { SlipDecoder, slipEncode } from './slip';
+export { SlipDecoder, slipEncode } from '../../core/serial/slip';
 export { Op, buildResponse, checksumOf, parseRequest, romErrorCode, stubErrorCode, u32le, type LoaderError, type LoaderMode, type Request } from './protocol';

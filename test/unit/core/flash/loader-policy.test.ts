@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
 import { baudLadder, switchBaudWithFallback } from '../../../../extension/src/core/flash/baud-fallback';
-import { flashDataFrame, mapLoaderError, slipFrame } from '../../../../extension/src/core/flash/esptool-loader';
+import { mapLoaderError } from '../../../../extension/src/core/flash/esptool-loader';
+import { flashDataFrame } from '../../../../extension/src/core/flash/esptool-wire';
+import { slipEncode } from '../../../../extension/src/core/serial/slip';
 import { RateMeter, aggregateProgress, type BoardProgress } from '../../../../extension/src/core/flash/flash-progress';
 
 test('the baud ladder goes from the configured rate down to the ROM rate', () => {
@@ -81,6 +83,6 @@ test('every packet is SLIP-framed as esptool-js frames it', async () => {
   let x = 7;
   for (const length of [0, 1, 2, 17, 4096]) {
     const packet = Uint8Array.from({ length }, () => ((x = (x * 1103515245 + 12345) >>> 0), x % 5 === 0 ? 0xc0 : x % 7 === 0 ? 0xdb : x >>> 24));
-    assert.deepEqual(slipFrame(packet), Transport.prototype.slipWriter.call(undefined, packet), `${length} bytes`);
+    assert.deepEqual(slipEncode(packet), Transport.prototype.slipWriter.call(undefined, packet), `${length} bytes`);
   }
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SlipDecoder, slipEncode } from '../../../../extension/src/lab/rom/slip';
+import { SlipDecoder, slipEncode } from '../../../../extension/src/core/serial/slip';
 
 const collect = (): { frames: Uint8Array[]; decoder: SlipDecoder } => {
   const frames: Uint8Array[] = [];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { LoaderHarness, decode } from '../../../support/rom/loader-harness';
 import { Op, u32le } from '../../../../extension/src/lab/rom/protocol';
-import { slipEncode } from '../../../../extension/src/lab/rom/slip';
+import { slipEncode } from '../../../../extension/src/core/serial/slip';
 
 /** A harness already switched to the stub (2 status bytes, esp-flasher-stub codes). */
 async function stub(chip: 'esp32' | 'esp32s3' | 'esp32c3' = 'esp32', flashSize?: number): Promise<LoaderHarness> {
