@@ -25,7 +25,7 @@ import { MonitorManager } from './vscode/monitor-manager';
 import { PairStatusBar } from './vscode/pair-status-bar';
 import { RunInProgress } from './vscode/run-in-progress';
 import { SecretRedactor } from './vscode/secret-redactor';
-import { readVscodeSettings, settingsProblem } from './vscode/settings-reader';
+import { readVscodeSettings, settingProblem } from './vscode/settings-reader';
 import { SettingNotices } from './vscode/setting-notices';
 import type { EspNowApi } from './vscode/extension-api';
 
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): EspNowApi {
   const monitors = new MonitorManager(registry, arbiter, secretRedactor.redactor, openSerialLink, settings, context.logUri.fsPath, reportFailure);
   const clearText = new ClearTextConsent(context.globalState, () => settings().security);
   const pairKeys = new PairKeys(context.secrets, (identity, key) => secretRedactor.add('pair-key', key));
-  const notices = new SettingNotices(() => settingsProblem(context.secrets));
+  const notices = new SettingNotices((setting) => settingProblem(setting, context.secrets), context.secrets.onDidChange);
   const ctx: CommandContext = { discovery, registry, log, secrets: context.secrets, settings, arbiter, monitors, clearText, pairKeys, notices };
 
   const lab = new LabController(discovery, vscode.Uri.joinPath(context.globalStorageUri, 'lab').fsPath, log, settings);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Board } from '../core/boards/board';
-import { listCachedBuilds } from '../core/build/build-cache';
+import { listCachedBuilds, type ListedBuild } from '../core/build/build-cache';
 import { chipKey } from '../core/flash/flash-plan';
 import { boardLabel } from './board-tree';
 
@@ -15,7 +15,7 @@ export async function pickBuildFor(board: Board, cacheRoot: string, now = Date.n
   const builder = board.port.source === 'virtual' ? 'virtual' : 'idf';
   const builds = chip ? await listCachedBuilds(cacheRoot, { target: chipKey(chip), builder }) : [];
   const items: BuildPick[] = [
-    ...builds.map((b): BuildPick => ({ label: `${b.role} for ${b.target}`, description: `${b.toolchain} · ${b.security}`, detail: `used ${ago(b.lastUsedMs, now)}`, dir: b.dir })),
+    ...builds.map((b): BuildPick => ({ label: `${b.role} for ${b.target}`, description: carries(b), detail: `${b.toolchain} · ${b.security} · used ${ago(b.lastUsedMs, now)}`, dir: b.dir })),
     { label: 'Browse for a build folder…', description: 'an idf.py build folder with flasher_args.json', browse: true },
   ];
   const none = chip ? `No recent ${builder === 'virtual' ? 'virtual' : 'ESP-IDF'} builds for ${chip}: Build Firmware makes one.` : `${boardLabel(board)} is not identified yet, so builds cannot be matched to its chip.`;
@@ -25,6 +25,13 @@ export async function pickBuildFor(board: Board, cacheRoot: string, now = Date.n
   });
   if (!picked) return undefined;
   return picked.browse ? browseForBuild() : picked.dir;
+}
+
+/** What tells two builds of one role apart: the network and the fleet's key they carry. */
+function carries(b: ListedBuild): string {
+  const network = b.network ? `network ${b.network}` : b.role === 'responder' ? 'credentials from NVS' : '';
+  const key = b.keyId ? `key ${b.keyId}` : b.security === 'secure' ? 'key from NVS' : 'no key';
+  return [network, key].filter(Boolean).join(' · ');
 }
 
 /** "just now", "5 min ago", "3 h ago", "2 days ago". */

@@ -47,6 +47,7 @@ class BuildTerminal implements vscode.Pseudoterminal {
   readonly onDidWrite = this.write.event;
   readonly onDidClose = this.done.event;
   private readonly abort = new AbortController();
+  private closed = false;
 
   constructor(
     private readonly def: BuildTaskDefinition,
@@ -55,22 +56,38 @@ class BuildTerminal implements vscode.Pseudoterminal {
   ) {}
 
   open(): void {
-    this.run(this.def, (line) => this.write.fire(`${line.replace(/\r?\n/g, '\r\n')}\r\n`), this.abort.signal).then(
+    this.run(this.def, (line) => this.print(`${line.replace(/\r?\n/g, '\r\n')}\r\n`), this.abort.signal).then(
       (result) => {
-        this.write.fire(`\r\n${this.def.role} for ${this.def.target} (${result.toolchain}): ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}\r\n${result.buildDir}\r\n`);
+        this.print(`\r\n${this.def.role} for ${this.def.target} (${result.toolchain}): ${result.cached ? 'from the build cache' : `built in ${(result.durationMs / 1000).toFixed(1)} s`}\r\n${result.buildDir}\r\n`);
         this.onResult?.({ result });
-        this.done.fire(0);
+        this.finish(0);
       },
       (error: unknown) => {
-        this.write.fire(`\r\n\x1b[31m${isProvisionError(error) ? error.describe() : String(error)}\x1b[0m\r\n`);
+        this.print(`\r\n\x1b[31m${isProvisionError(error) ? error.describe() : String(error)}\x1b[0m\r\n`);
         this.onResult?.({ error });
-        this.done.fire(1);
+        this.finish(1);
       },
     );
   }
 
+  /** The build may still report after the terminal was closed (it stops at its next step): nothing to show it on. */
+  private print(text: string): void {
+    if (!this.closed) this.write.fire(text);
+  }
+
+  private finish(code: number): void {
+    if (this.closed) return;
+    this.done.fire(code);
+    this.dispose();
+  }
+
   close(): void {
     this.abort.abort();
+    this.dispose();
+  }
+
+  private dispose(): void {
+    this.closed = true;
     this.write.dispose();
     this.done.dispose();
   }

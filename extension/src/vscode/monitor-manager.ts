@@ -8,6 +8,7 @@ import { reasonOfError } from '../core/provision/failure-reasons';
 import { MonitorLogFile, type MonitorLogHeader } from '../core/monitor/monitor-log-file';
 import { MonitorSession } from '../core/monitor/monitor-session';
 import type { Settings } from '../core/config/settings';
+import { checkLogFolder } from '../core/config/input-checks';
 import { backtraceDecoderFor } from '../core/monitor/panic-decoder';
 import type { Redactor } from '../core/monitor/redactor';
 import type { PortArbiter } from '../core/serial/port-arbiter';
@@ -81,6 +82,15 @@ export class MonitorManager implements vscode.Disposable {
     this.registry.setActivity(path, { kind: 'monitoring' });
     terminal.show(preserveFocus);
     return session;
+  }
+
+  /**
+   * With espnow.monitor.logToFile on, checks (and makes) the log folder: a run calls this before it touches a
+   * board, so a folder that cannot be written is a setting error up front, not a log missing afterwards.
+   */
+  checkLogFolder(): void {
+    const s = this.settings();
+    if (s.monitorLogToFile) checkLogFolder(s.monitorLogFolder || this.defaultLogFolder, 'Setting espnow.monitor.logFolder');
   }
 
   /** Starts the session's log file; returns the line the terminal shows about it (where, or why not). */

@@ -42,6 +42,7 @@ export async function runProvisioning(
 ): Promise<ProvisionResult> {
   const settings = ctx.settings();
   const creds = await resolveWifiCredentials(settings, ctx.secrets);
+  ctx.monitors.checkLogFolder();
   if (creds.warning) void vscode.window.showWarningMessage(`ESP-NOW: ${creds.warning}`, 'Set Wi-Fi Password').then((c) => c && vscode.commands.executeCommand('espnow.setWifiPassword'));
   // A virtual responder hands out the lab's own password, never the user's (lab-password.ts); only a real
   // one sends the real password over the air, so only then is clear text a question.

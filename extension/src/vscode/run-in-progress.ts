@@ -5,6 +5,8 @@ export interface RunningProvision {
   readonly name: string;
   readonly controller: AbortController;
   readonly boards: readonly Board[];
+  /** Settles when the run has ended (its result reported), however it ended. */
+  readonly ended: Promise<void>;
 }
 
 /**
@@ -18,11 +20,15 @@ export class RunInProgress {
     return this.run;
   }
 
-  /** Marks `run` as under way until the returned function is called. */
-  begin(run: RunningProvision): () => void {
-    this.run = run;
+  /** Marks a run as under way until the returned function is called. */
+  begin(run: Omit<RunningProvision, 'ended'>): () => void {
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const current: RunningProvision = { ...run, ended };
+    this.run = current;
     return () => {
-      if (this.run === run) this.run = undefined;
+      if (this.run === current) this.run = undefined;
+      end();
     };
   }
 

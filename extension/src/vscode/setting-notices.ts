@@ -21,11 +21,22 @@ export class SettingNotices implements vscode.Disposable {
   /** A notice was shown or withdrawn. */
   readonly onDidChange = this.changed.event;
 
-  /** `stillWrong()` re-checks the settings and returns the error text, if any, it would report now. */
-  constructor(private readonly stillWrong: () => Promise<string | undefined>) {
-    this.sub = vscode.workspace.onDidChangeConfiguration((e) => {
-      for (const setting of this.open.keys()) if (e.affectsConfiguration(setting)) void this.recheck(setting);
-    });
+  /**
+   * `stillWrong(setting)` re-checks one setting and returns the error text, if any, it would report now.
+   * `secretsChanged` fires when the secret store changes (Set Wi-Fi Password fixes a password error).
+   */
+  constructor(
+    private readonly stillWrong: (setting: string) => Promise<string | undefined>,
+    secretsChanged: vscode.Event<unknown>,
+  ) {
+    this.sub = vscode.Disposable.from(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        for (const setting of this.open.keys()) if (e.affectsConfiguration(setting)) void this.recheck(setting);
+      }),
+      secretsChanged(() => {
+        for (const setting of this.open.keys()) void this.recheck(setting);
+      }),
+    );
   }
 
   /** The settings with a notice on screen (for tests and the API). */
@@ -58,7 +69,7 @@ export class SettingNotices implements vscode.Disposable {
 
   /** Withdraws the notice about `setting` if the settings no longer give that error (run on every change of it). */
   async recheck(setting: string): Promise<void> {
-    const error = await this.stillWrong();
+    const error = await this.stillWrong(setting);
     if (!error?.includes(setting)) this.withdraw(setting);
   }
 

@@ -99,10 +99,16 @@ describe('A failed Provision Pair leaves no spinner', function () {
       await config().update('wifi.ssid', 'x'.repeat(33), vscode.ConfigurationTarget.Workspace);
       await a.notices.recheck('espnow.wifi.ssid');
       assert.deepEqual(a.notices.settings, ['espnow.wifi.ssid'], 'a 33-byte SSID is still wrong: the notice stays');
+      // Another wrong setting neither hides this one nor withdraws its notice.
+      await config().update('flashBaud', 12345, vscode.ConfigurationTarget.Workspace);
+      await a.notices.recheck('espnow.wifi.ssid');
+      assert.deepEqual(a.notices.settings, ['espnow.wifi.ssid'], 'a bad flashBaud does not stand in for the SSID');
+      await config().update('flashBaud', undefined, vscode.ConfigurationTarget.Workspace);
       await config().update('wifi.ssid', ssid, vscode.ConfigurationTarget.Workspace);
       await until('the notice withdrawn once the SSID is fixed', () => !a.notices.settings.includes('espnow.wifi.ssid') || undefined, a.notices.onDidChange, 10_000);
     } finally {
       await config().update('wifi.ssid', ssid, vscode.ConfigurationTarget.Workspace);
+      await config().update('flashBaud', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 

@@ -5,6 +5,7 @@ import { ProvisionError } from '../common/errors';
 import { buildCacheKey, cachedBuild, findCachedBuild, firmwareSourceHash, type BuilderKind } from './build-cache';
 import { CHIP_KEYS, isChipKey } from '../chips/chips';
 import { writeVirtualBuild } from './image/virtual-build-writer';
+import { keyFingerprint } from './build-info';
 import { writableFirmwareProject } from './firmware-project';
 import { buildWithIdf, checkIdfVersion, idfVersion, resolveIdfPath } from './idf-build';
 import { renderSdkconfig, type FirmwareConfig } from './sdkconfig';
@@ -62,7 +63,7 @@ abstract class CachingBuilder implements FirmwareBuilder {
     let pending = this.inflight.get(key);
     const joined = pending !== undefined;
     if (!pending) {
-      const info = { role: config.role, target, builder: this.kind, toolchain, security: config.security, builtAt: new Date().toISOString() };
+      const info = { role: config.role, target, builder: this.kind, toolchain, security: config.security, network: config.ssid, keyId: keyFingerprint(config.pairKey), builtAt: new Date().toISOString() };
       pending = cachedBuild(this.cacheRoot, key, produce, { secrets: [config.password, config.pairKey], info }).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }

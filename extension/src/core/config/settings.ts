@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { ProvisionError } from '../common/errors';
 import { checkChannel, checkFlashBaud, checkSsid, checkWholeNumber } from './input-checks';
 
@@ -53,7 +55,7 @@ export function readSettings(get: SettingGetter): Settings {
     flashBaud: checkFlashBaud(get('espnow.flashBaud') ?? 921600, 'Setting espnow.flashBaud'),
     monitorBaud: int(get, 'espnow.monitorBaud', 115200, 300, 5_000_000),
     monitorLogToFile: bool(get, 'espnow.monitor.logToFile', false),
-    monitorLogFolder: str(get, 'espnow.monitor.logFolder', 4096),
+    monitorLogFolder: absoluteFolder(get, 'espnow.monitor.logFolder'),
     labBoardCount: int(get, 'espnow.lab.boardCount', 2, 1, 32),
     labUseRealCredentials: bool(get, 'espnow.lab.useRealCredentials', false),
     remotePorts: strList(get, 'espnow.remotePorts'),
@@ -71,6 +73,15 @@ function str(get: SettingGetter, key: string, maxBytes: number): string {
   if (typeof v !== 'string') throw bad(key, 'must be a string', 'Fix it in settings.json.');
   if (Buffer.byteLength(v, 'utf8') > maxBytes) throw bad(key, `is longer than ${maxBytes} bytes`, 'ESP-IDF cannot store a longer value.');
   return v;
+}
+
+/** Empty, or an absolute folder (`~` = the home folder): a relative one would depend on where the editor was started. */
+function absoluteFolder(get: SettingGetter, key: string): string {
+  const v = str(get, key, 4096).trim();
+  if (v === '') return v;
+  const expanded = v === '~' || v.startsWith('~/') ? join(homedir(), v.slice(1)) : v;
+  if (!isAbsolute(expanded)) throw bad(key, `is a relative path ("${v}")`, 'Give an absolute folder (~ for your home folder), or leave it empty for the default.');
+  return expanded;
 }
 
 function int(get: SettingGetter, key: string, fallback: number, min: number, max: number): number {

@@ -34,7 +34,7 @@ export class MonitorLogFile implements Disposable {
     this.stream.on('error', (e) => {
       if (this.failed) return;
       this.failed = e;
-      onError(new ProvisionError('config', `Cannot write the monitor log ${path}: ${e.message}.`, undefined, 'Check the log folder (espnow.monitor.logFolder or --log) exists and is writable.', { cause: e }));
+      onError(new ProvisionError('config', `Cannot write the monitor log ${path}: ${e.message}.`, undefined, 'Check the log folder (espnow.monitor.logFolder or --log-dir) exists and is writable.', { cause: e }));
     });
     this.stream.write(`# ${header.board} on ${header.port} at ${header.baud} baud, from ${stamp(this.now())}\n`);
     // Records are redacted already (the pipeline redacts before anything else sees a line).

@@ -80,12 +80,27 @@ async function buildRequest(board: Board | undefined, roleArg: unknown, targetAr
   return def;
 }
 
+/** Builds under way from Build Firmware, by definition: asking again joins the one running (VS Code refuses a second run of an active task). */
+const buildsUnderWay = new Map<string, Promise<BuildResult>>();
+
 /**
  * Runs the build as a task and waits for its outcome, with a cancellable progress notification. Where no
- * task can run (a window without a folder), the build runs directly and its output goes to the log.
+ * task can run (a window without a folder, a workspace not trusted), the build runs directly and its
+ * output goes to the log. The wait always ends: with the build's result, when the task ends without one,
+ * or at Cancel.
  */
-async function runAsTask(ctx: CommandContext, def: BuildTaskDefinition, run: RunBuild): Promise<BuildResult> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${def.role} for ${def.target}`, cancellable: true }, async (progress, token) => {
+function runAsTask(ctx: CommandContext, def: BuildTaskDefinition, run: RunBuild): Promise<BuildResult> {
+  const key = JSON.stringify([def.role, def.target, def.builder ?? 'idf']);
+  let pending = buildsUnderWay.get(key);
+  if (!pending) {
+    pending = buildWithProgress(ctx, def, run).finally(() => buildsUnderWay.delete(key));
+    buildsUnderWay.set(key, pending);
+  }
+  return pending;
+}
+
+async function buildWithProgress(ctx: CommandContext, def: BuildTaskDefinition, run: RunBuild): Promise<BuildResult> {
+  return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ESP-NOW: building the ${def.role} for ${def.target}`, cancellable: true }, async (progress, token) => {
     let settle!: (r: { result?: BuildResult; error?: unknown }) => void;
     const outcome = new Promise<{ result?: BuildResult; error?: unknown }>((resolve) => (settle = resolve));
     const report = (line: string): void => {
@@ -93,22 +108,28 @@ async function runAsTask(ctx: CommandContext, def: BuildTaskDefinition, run: Run
       progress.report({ message: line.slice(0, 80) });
     };
     const reporting: RunBuild = (d, onOutput, signal) => run(d, (l) => (report(l), onOutput(l)), signal);
-    let execution: vscode.TaskExecution | undefined;
-    try {
-      execution = await vscode.tasks.executeTask(buildTask(def, reporting, settle));
-    } catch (e) {
-      ctx.log.debug(`build task not available (${e instanceof Error ? e.message : String(e)}); building without a terminal`);
+    const cancelled = (): ProvisionError => new ProvisionError('cancelled', `Build of the ${def.role} for ${def.target} was cancelled.`);
+    if (!vscode.workspace.isTrusted || !vscode.workspace.workspaceFolders?.length) {
+      // Tasks do not run in Restricted Mode, nor without a folder: build here, the output in the log.
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       return run(def, report, abort.signal).finally(() => sub.dispose());
     }
-    const sub = token.onCancellationRequested(() => execution?.terminate());
+    const execution = await vscode.tasks.executeTask(buildTask(def, reporting, settle));
+    const subs = [
+      token.onCancellationRequested(() => {
+        void execution.terminate();
+        settle({ error: cancelled() });
+      }),
+      // A task that ends without a result (refused, or its terminal killed before the build began).
+      vscode.tasks.onDidEndTask((e) => e.execution === execution && settle({ error: new ProvisionError('build', `The build task for the ${def.role} on ${def.target} ended without a result.`, undefined, 'See its terminal and the ESP-NOW log; run Build Firmware again.') })),
+    ];
     try {
       const r = await outcome;
       if (r.error !== undefined) throw r.error;
       return r.result!;
     } finally {
-      sub.dispose();
+      for (const s of subs) s.dispose();
     }
   });
 }

@@ -29,7 +29,10 @@ export function registerLabCommands(ctx: CommandContext, lab: LabController, run
           const choice = await vscode.window.showWarningMessage(`${run.name} is running on virtual boards. Stop the virtual lab and cancel the run?`, { modal: true }, stop);
           if (choice !== stop) return false;
         }
+        // Cancelled, and ended, before its boards go: pulled from under a run that is still going, they
+        // would make it end as failed ("connection dropped") instead of as the cancel the user chose.
         run.controller.abort();
+        await run.ended;
       }
       const stopped = await lab.stop();
       void vscode.window.showInformationMessage(stopped ? 'ESP-NOW: virtual lab stopped.' : 'ESP-NOW: the virtual lab was not running.');

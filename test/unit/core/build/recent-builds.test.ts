@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listCachedBuilds } from '../../../../extension/src/core/build/build-cache';
-import { BUILD_INFO_FILE } from '../../../../extension/src/core/build/build-info';
+import { BUILD_INFO_FILE, keyFingerprint } from '../../../../extension/src/core/build/build-info';
 import { VirtualFirmwareBuilder } from '../../../../extension/src/core/build/firmware-builder';
 import type { FirmwareConfig } from '../../../../extension/src/core/build/sdkconfig';
 import { productPaths } from '../../../../extension/src/core/common/product-paths';
@@ -22,9 +22,13 @@ test('recent builds: each build says what it is; listed by chip and builder, mos
   const c3Initiator = await builder.build('esp32c3', INITIATOR);
   const s3Initiator = await builder.build('esp32s3', INITIATOR);
 
-  // The info file names role, chip and toolchain, never a secret or the network.
+  // The info file names role, chip, toolchain, the network and the key's fingerprint, never a secret.
   const infoText = readFileSync(join(c3Responder.buildDir, BUILD_INFO_FILE), 'utf8');
-  assert.ok(!infoText.includes(PASSWORD) && !infoText.includes('3c3c3c') && !infoText.includes('lab-net'), infoText);
+  assert.ok(!infoText.includes(PASSWORD) && !infoText.includes('3c3c3c'), infoText);
+  const [listed] = await listCachedBuilds(cacheRoot, { target: 'esp32c3', builder: 'virtual' }).then((l) => l.filter((b) => b.role === 'responder'));
+  assert.deepEqual([listed.network, listed.keyId], ['lab-net', keyFingerprint(RESPONDER.pairKey)]);
+  assert.match(listed.keyId ?? '', /^[0-9a-f]{8}$/);
+  assert.notEqual(keyFingerprint('3c'.repeat(32)), keyFingerprint('3d'.repeat(32)), 'two fleets\' keys tell apart');
   assert.equal(statSync(join(c3Responder.buildDir, BUILD_INFO_FILE)).mode & 0o777, 0o600);
 
   // Using the older responder build again puts it first.

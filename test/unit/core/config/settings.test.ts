@@ -6,6 +6,7 @@ import { ProvisionError } from '../../../../extension/src/core/common/errors';
 import { FLASH_BAUDS } from '../../../../extension/src/core/config/input-checks';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
 
 const from = (o: Record<string, unknown>) => (k: string) => o[k];
 const noSecrets = { get: async () => undefined };
@@ -75,4 +76,13 @@ test('a password is measured in bytes: 40 "é" are 80 bytes, and the error never
   await assert.rejects(resolveWifiCredentials(s, noSecrets), (e: unknown) => e instanceof ProvisionError && /^Setting espnow\.wifi\.password is 80 bytes long/.test(e.describe()) && !e.describe().includes('é'));
   const ok = readSettings(from({ 'espnow.wifi.ssid': 'lab', 'espnow.wifi.password': 'é'.repeat(31) }));
   assert.equal((await resolveWifiCredentials(ok, noSecrets)).password, 'é'.repeat(31));
+});
+
+test('the monitor log folder is absolute or empty; ~ is the home folder; a relative one is refused by name', () => {
+  const read = (v: unknown) => readSettings((k) => (k === 'espnow.monitor.logFolder' ? v : undefined));
+  assert.equal(read(undefined).monitorLogFolder, '');
+  assert.equal(read('/var/log/espnow').monitorLogFolder, '/var/log/espnow');
+  assert.equal(read('~/espnow-logs').monitorLogFolder, join(homedir(), 'espnow-logs'));
+  assert.throws(() => read('logs'), (e: unknown) => e instanceof ProvisionError && e.kind === 'config' && /espnow\.monitor\.logFolder is a relative path \("logs"\)/.test(e.message));
+  assert.equal(read(undefined).monitorLogToFile, false);
 });
