@@ -1,7 +1,13 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writePrivateFileSync } from '../core/common/private-file';
 import type { SecretStore } from '../core/config/pair-keys';
+
+/** Where the CLI keeps secrets unless --secrets-dir says otherwise. */
+export function defaultSecretsDir(): string {
+  return join(homedir(), '.config', 'espnow-prov', 'secrets');
+}
 
 /**
  * The CLI's secret store: one 0600 file per secret in a 0700 folder of the user's (default
@@ -31,5 +37,25 @@ export class FileSecretStore implements SecretStore {
 
   async delete(name: string): Promise<void> {
     rmSync(this.pathOf(name), { force: true });
+  }
+
+  /** Every secret kept here (for redaction: a monitor hides every fleet key this user has). */
+  all(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const values: string[] = [];
+    for (const n of names) {
+      try {
+        const v = readFileSync(join(this.dir, n), 'utf8').trim();
+        if (v) values.push(v);
+      } catch {
+        // A file that went away or cannot be read holds nothing to hide.
+      }
+    }
+    return values;
   }
 }

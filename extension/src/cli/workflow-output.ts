@@ -17,12 +17,18 @@ export function cliMonitors(opts: { arbiter: PortArbiter; redactor: Redactor; io
   return async (b) => {
     const baudRate = 115200;
     const s = new MonitorSession({ path: b.path, baudRate, arbiter: opts.arbiter, openLink: openSerialLink, pipeline: { redactor: opts.redactor, role: b.role } });
-    if (!opts.quiet) printTagged(s, b.name, b.role, opts.io);
-    if (opts.logDir) {
-      const log = s.adopt(MonitorLogFile.inFolder(opts.logDir, s.pipeline, { board: b.name, port: b.path, baud: baudRate }, { onError: (e) => opts.io.err(e.describe()) }));
-      opts.io.err(`${b.name}: monitor log ${log.path}`);
+    try {
+      if (!opts.quiet) printTagged(s, b.name, b.role, opts.io);
+      if (opts.logDir) {
+        const log = s.adopt(MonitorLogFile.inFolder(opts.logDir, s.pipeline, { board: b.name, port: b.path, baud: baudRate }, { onError: (e) => opts.io.err(e.describe()) }));
+        opts.io.err(`${b.name}: monitor log ${log.path}`);
+      }
+      await s.start();
+    } catch (e) {
+      // The run never gets this session: closed here, its log file with it.
+      s.dispose();
+      throw e;
     }
-    await s.start();
     return sessionMonitor(s, true);
   };
 }

@@ -8,6 +8,8 @@ import { main } from '../../../extension/src/cli/main';
 import { Lab } from '../../../extension/src/lab/lab';
 import { labPrograms } from '../../../extension/src/lab/lab-programs';
 import { assertNothingLeft } from '../../support/lab/resources';
+import { FakePort } from '../../support/fake-serial-link';
+import { FileSecretStore } from '../../../extension/src/cli/file-secret-store';
 
 test('espnow-prov monitor shows a board after --reset, plain when not a terminal, and logs it to --log-dir', { timeout: 60_000 }, async () => {
   const baseline = process.getActiveResourcesInfo();
@@ -48,4 +50,33 @@ test('espnow-prov monitor: a port nobody serves is a port error naming it, exit 
   const code = await main(['monitor', 'rfc2217://127.0.0.1:9'], { out: () => undefined, err: (l) => err.push(l) });
   assert.notEqual(code, 0);
   assert.match(err[0], /rfc2217:\/\/127\.0\.0\.1:9/);
+});
+
+test('espnow-prov monitor hides the fleet keys kept in --secrets-dir and the password from the environment, on screen and in the log', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-monitor-secrets-'));
+  const KEY = 'c3'.repeat(32);
+  const PASSWORD = 'monitor-secret-77';
+  await new FileSecretStore(join(dir, 'secrets')).store('espnow.pairKey.mac:24:0a:c4:00:00:01', KEY);
+  const port = new FakePort();
+  const out: string[] = [];
+  const err: string[] = [];
+  try {
+    const code = await runMonitorCommand(['/dev/ttyFAKE0', '--secrets-dir', join(dir, 'secrets'), '--log-dir', join(dir, 'logs')], { out: (l) => out.push(l), err: (l) => err.push(l) }, {
+      env: { ESPNOW_WIFI_PASSWORD: PASSWORD },
+      openLink: (path) => port.open(path),
+      untilStopped: async () => {
+        port.emit(`I (10) app: key ${KEY} and password ${PASSWORD}\r\n`);
+        await new Promise((r) => setImmediate(r));
+      },
+    });
+    assert.equal(code, 0, err.join('\n'));
+    const [log] = readdirSync(join(dir, 'logs'));
+    const texts = [out.join('\n'), readFileSync(join(dir, 'logs', log), 'utf8')];
+    for (const t of texts) {
+      assert.match(t, /I \(10\) app: key .+ and password .+/);
+      assert.ok(!t.includes(KEY) && !t.includes(PASSWORD), t);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,12 +5,16 @@ import { Redactor, type Secret } from '../../core/monitor/redactor';
 import { openSerialLink } from '../../core/serial/link-factory';
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import type { SerialLinkFactory } from '../../core/serial/serial-link';
+import { resolve } from 'node:path';
+import { PAIR_KEY_PATTERN } from '../../core/config/pair-keys';
 import { printLines } from '../board-output';
+import { defaultSecretsDir, FileSecretStore } from '../file-secret-store';
 import { CliUsageError, parseArgs, untilSignal, type CliIo } from '../cli-io';
 
-export const MONITOR_USAGE = `espnow-prov monitor PORT [--baud N] [--role responder|initiator] [--reset] [--log-dir DIR]
+export const MONITOR_USAGE = `espnow-prov monitor PORT [--baud N] [--role responder|initiator] [--reset] [--log-dir DIR] [--secrets-dir DIR]
   One board's serial output, as the editor's monitor shows it: ESP-IDF log colors (plain text when piped or
-  with NO_COLOR), reconnecting after an unplug, ESPNOW_WIFI_PASSWORD and ESPNOW_PAIR_KEY redacted when set.
+  with NO_COLOR), reconnecting after an unplug. Redacted: ESPNOW_WIFI_PASSWORD and ESPNOW_PAIR_KEY when set,
+  and every fleet key provision keeps in --secrets-dir (default ~/.config/espnow-prov/secrets).
   --baud N (default 115200); --role names the board's part so PROV_EVT lines are read as its; --reset
   restarts the board into its firmware first; --log-dir DIR also writes DIR/<port>-<time>.log (redacted, no
   colors, host time). Runs until Ctrl+C.`;
@@ -24,7 +28,7 @@ export interface MonitorCommandDeps {
 
 /** `espnow-prov monitor`: one board's monitor in the foreground, until interrupted. */
 export async function runMonitorCommand(args: readonly string[], io: CliIo, deps: MonitorCommandDeps = {}): Promise<number> {
-  const { opts, flags, positional } = parseArgs(args, ['reset'], ['baud', 'role', 'log-dir']);
+  const { opts, flags, positional } = parseArgs(args, ['reset'], ['baud', 'role', 'log-dir', 'secrets-dir']);
   if (positional.length !== 1) throw new CliUsageError(positional.length === 0 ? 'Name the port to monitor (e.g. /dev/ttyUSB0 or rfc2217://127.0.0.1:4000).' : `monitor takes one port; got ${positional.length}: ${positional.join(' ')}.`);
   const [path] = checkPorts([{ name: 'PORT', path: positional[0] }]);
   const baudRate = checkWholeNumber(opts.get('baud')?.at(-1) ?? 115200, '--baud', 300, 5_000_000);
@@ -37,6 +41,8 @@ export async function runMonitorCommand(args: readonly string[], io: CliIo, deps
   const secrets: Secret[] = [];
   if (env.ESPNOW_WIFI_PASSWORD) secrets.push({ kind: 'password', value: env.ESPNOW_WIFI_PASSWORD });
   if (env.ESPNOW_PAIR_KEY) secrets.push({ kind: 'pair-key', value: env.ESPNOW_PAIR_KEY });
+  const secretDir = resolve(opts.get('secrets-dir')?.at(-1) ?? defaultSecretsDir());
+  for (const key of new FileSecretStore(secretDir).all()) if (PAIR_KEY_PATTERN.test(key)) secrets.push({ kind: 'pair-key', value: key });
   const session = new MonitorSession({ path, baudRate, arbiter: new PortArbiter(), openLink: deps.openLink ?? openSerialLink, pipeline: { redactor: new Redactor(secrets), ...(role ? { role } : {}) } });
   try {
     printLines(session, io);

@@ -18,7 +18,7 @@ import { ProvisionWorkflow, type ProvisionBoard } from '../../core/provision/pro
 import { PortArbiter } from '../../core/serial/port-arbiter';
 import { secs } from '../board-output';
 import { CliUsageError, parseArgs, refusePositional, type CliIo } from '../cli-io';
-import { FileSecretStore } from '../file-secret-store';
+import { defaultSecretsDir, FileSecretStore } from '../file-secret-store';
 import { cliMonitors, showFlashProgress } from '../workflow-output';
 
 export const PROVISION_USAGE = `espnow-prov provision --responder PORT --initiator PORT [--initiator PORT]... --ssid SSID
@@ -80,7 +80,7 @@ export async function runProvisionCommand(args: readonly string[], io: CliIo, de
   if (security === 'secure' && keyFromEnv !== undefined && !PAIR_KEY_PATTERN.test(keyFromEnv)) {
     throw new ProvisionError('config', `ESPNOW_PAIR_KEY must hold 64 hex digits in secure mode (it has ${keyFromEnv.length} characters).`, undefined, 'Unset it to use (or make) the fleet key of this responder, or set one with: export ESPNOW_PAIR_KEY=$(openssl rand -hex 32).');
   }
-  const secretDir = resolve(one('secrets-dir') ?? join(homedir(), '.config', 'espnow-prov', 'secrets'));
+  const secretDir = resolve(one('secrets-dir') ?? defaultSecretsDir());
   // The project shipped beside this CLI, never one found from the working folder; --firmware builds another.
   const firmwareDir = resolve(one('firmware') ?? deps.paths.firmwareProject);
   const cacheRoot = resolve(one('build-cache') ?? join(homedir(), '.cache', 'espnow-prov', 'builds'));
