@@ -45,6 +45,7 @@ const FAULT_CHECKS: { readonly [K in keyof BoardFaults]-?: Check<BoardFaults[K]>
   dropAfterBytes: (v, name, a) => a.integer(v, name, 0, Number.MAX_SAFE_INTEGER),
   heldInReset: bool,
   corruptFlashWrites: bool,
+  stubResetsBaud: bool,
   wifiDriverRefusesJoin: bool,
 };
 const FAULT_KEYS = Object.keys(FAULT_CHECKS);

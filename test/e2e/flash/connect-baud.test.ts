@@ -77,3 +77,27 @@ test('a board that does not follow 921600 falls back to 460800: in the ROM befor
   }
   await assertNothingLeft(baseline);
 });
+
+test('a stub that sets its UART back to 115200 (its "OHAI" at the wrong rate): S3 and C3 reconnect and take esptool\'s order, and flash', { timeout: 90_000 }, async () => {
+  const baseline = process.getActiveResourcesInfo();
+  const chips = ['esp32s3', 'esp32c3'] as const;
+  const { lab, urls, dispose } = await startFlashLab(chips);
+  try {
+    for (const i of [1, 2]) await lab.setFaults(i, { stubResetsBaud: true });
+    const plan = await readFlashPlan(makeBuildDir({ chip: null, appSize: 48 * 1024, seed: 33 }));
+    const bauds = lab.boardList.map(stubStartBauds);
+    const log: string[] = [];
+    const r = await flashBoards(urls.map((path, i) => ({ path, plan, label: chips[i] })), { baud: 921600, log: (l) => log.push(l) });
+    assert.equal(r.ok, true, r.failed.map((f) => f.error?.describe()).join('\n'));
+    assert.deepEqual(r.results.map((x) => x.baud), [921600, 921600], 'the stub then switches to the flash baud');
+    for (const chip of chips) assert.ok(log.some((l) => l.startsWith(`${chip}: the flasher stub did not answer at 921600 baud`)), log.join('\n'));
+    // First at 921600 (unheard), then, after the reset, at 115200 as esptool does it.
+    assert.deepEqual(bauds, [[921600, 115200], [921600, 115200]]);
+    for (const [i] of chips.entries()) {
+      for (const region of plan.regions) assert.ok(Buffer.from(await lab.readFlash(i + 1, region.offset, region.data.length)).equals(Buffer.from(region.data)), `${chips[i]} holds ${region.name}`);
+    }
+  } finally {
+    dispose();
+  }
+  await assertNothingLeft(baseline);
+});

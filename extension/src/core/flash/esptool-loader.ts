@@ -77,7 +77,19 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
       // at 921600 than at 115200, most of a connect's time otherwise). A fallback that reconnected
       // already runs the stub.
       await switchBaud();
-      if (!loader.IS_STUB) await loader.runStub();
+      if (!loader.IS_STUB) {
+        try {
+          await loader.runStub();
+        } catch (e) {
+          if (options.signal?.aborted) throw e;
+          // Should a stub not keep the ROM's rate after all, its "OHAI" comes at another rate and is never
+          // heard: reset, and take esptool's order (stub at the ROM's rate, then the stub switches).
+          log(`${options.board}: the flasher stub did not answer at ${flashBaudOf(loader)} baud (${e instanceof Error ? e.message : String(e)}); resetting, stub first at ${romBaud} as esptool does.`);
+          await session.restartInRom();
+          await loader.runStub();
+          await switchBaud();
+        }
+      }
     } else {
       if (stub) await loader.runStub();
       if (flashBaud !== romBaud) await switchBaud();
@@ -107,6 +119,11 @@ async function switchesBeforeStub(loader: ESPLoader): Promise<boolean> {
   const chip = loader.chip.CHIP_NAME;
   if (chip !== 'ESP32-S3' && chip !== 'ESP32-C3') return false;
   return !(await loader.usesUsbOtg());
+}
+
+/** The rate the host's side of the line runs at now. */
+function flashBaudOf(loader: ESPLoader): number {
+  return loader.transport.baudrate;
 }
 
 /** esptool's pause after a baud change, "to get rid of garbage sent during baud rate change" (loader.py). */
@@ -156,13 +173,22 @@ class EsptoolSession implements BoardLoader {
       await sleep(BAUD_SETTLE_MS);
       this.transport.flushInput();
       if (hostFollowed && (await this.answers())) return true;
-      await this.transport.disconnect();
-      await sleep(BAUD_SETTLE_MS);
-      loader.IS_STUB = false;
-      await loader.connect('default_reset', 7, false);
+      await this.reconnectInRom();
       if (wasStub) await loader.runStub();
       return false;
     });
+  }
+
+  /** Resets the board into its ROM loader again, at the ROM's rate, with no stub running. */
+  restartInRom(): Promise<void> {
+    return this.run(() => this.reconnectInRom());
+  }
+
+  private async reconnectInRom(): Promise<void> {
+    await this.transport.disconnect();
+    await sleep(BAUD_SETTLE_MS);
+    this.loader.IS_STUB = false;
+    await this.loader.connect('default_reset', 7, false);
   }
 
   /** One register read (twice at most), as esptool-js probes a board after reopening its port. */

@@ -37,6 +37,12 @@ export interface BoardFaults {
    * would do: the MD5 the loader reports then differs from the host's. Optional so older fakes compile.
    */
   corruptFlashWrites?: boolean;
+  /**
+   * The flasher stub sets its UART back to 115200 baud when it starts, whatever rate the ROM ran at (what
+   * the ESP32's stub does when the ROM's record of its rate is not the one it switched to): a host that
+   * switched before uploading the stub then hears its "OHAI" at the wrong rate.
+   */
+  stubResetsBaud?: boolean;
   /** The firmware's Wi-Fi driver refuses every join (esp_wifi_connect returns ESP_ERR_WIFI_NOT_STARTED). */
   wifiDriverRefusesJoin?: boolean;
 }

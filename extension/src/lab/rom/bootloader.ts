@@ -130,6 +130,10 @@ class Bootloader implements ChipProgram, LoaderCore {
     this.flashOp = undefined;
     this.memOp = undefined;
     this.ctx.log(`${this.spec.name}: flasher stub running`);
+    if (this.ctx.faults.stubResetsBaud && this.baud !== ROM_BAUD) {
+      this.ctx.log(`${this.spec.name}: the stub set its UART back to ${ROM_BAUD} baud`);
+      this.setBaud(ROM_BAUD);
+    }
     this.sendFrame(new TextEncoder().encode('OHAI'));
   }
 
