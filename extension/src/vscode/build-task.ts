@@ -63,7 +63,10 @@ class BuildTerminal implements vscode.Pseudoterminal {
         this.finish(0);
       },
       (error: unknown) => {
-        this.print(`\r\n\x1b[31m${isProvisionError(error) ? error.describe() : String(error)}\x1b[0m\r\n`);
+        // A failed compile's messages are above (and in Problems): the summary does not repeat them, or
+        // the problem matcher would read each error twice.
+        const why = isProvisionError(error) && error.kind === 'build' ? 'the build failed: the messages above say why (also in Problems and the ESP-NOW log)' : isProvisionError(error) ? error.describe() : String(error);
+        this.print(`\r\n\x1b[31m${this.def.role} for ${this.def.target}: ${why}\x1b[0m\r\n`);
         this.onResult?.({ error });
         this.finish(1);
       },

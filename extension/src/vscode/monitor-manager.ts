@@ -18,8 +18,9 @@ import { MonitorTerminal } from './monitor-terminal';
 
 /** One monitor terminal per board; opening it again shows the existing one. */
 export class MonitorManager implements vscode.Disposable {
-  private readonly open = new Map<string, { terminal: vscode.Terminal; session: MonitorSession }>();
+  private readonly open = new Map<string, OpenMonitor>();
   private readonly closeSub: vscode.Disposable;
+  private readonly settingsSub: vscode.Disposable;
   /** The build last flashed to each board: its ELF decodes the board's panics. */
   private readonly builds = new Map<string, string>();
 
@@ -33,6 +34,10 @@ export class MonitorManager implements vscode.Disposable {
     private readonly defaultLogFolder: string,
     private readonly onError: (e: unknown) => void,
   ) {
+    // Turning logging on (or off) applies to the monitors already open, not only to the next ones.
+    this.settingsSub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('espnow.monitor')) for (const m of this.open.values()) this.applyLogSetting(m);
+    });
     this.closeSub = vscode.window.onDidCloseTerminal((t) => {
       for (const [path, m] of this.open) {
         if (m.terminal === t) {
@@ -70,7 +75,8 @@ export class MonitorManager implements vscode.Disposable {
     const title = `${boardLabel(board)} · ${path} @ ${baud}`;
     // Tabs by name and role ("kitchen · initiator"), so several monitors are told apart without reading ports.
     const tab = board.role === 'none' ? boardLabel(board) : `${boardLabel(board)} · ${board.role}`;
-    const notes = settings.monitorLogToFile ? [this.startLog(session, settings.monitorLogFolder || this.defaultLogFolder, { board: tab, port: path, baud })] : [];
+    const monitor: LoggedSession = { session, header: { board: tab, port: path, baud } };
+    const notes = settings.monitorLogToFile ? [this.startLog(monitor)] : [];
     const pty = new MonitorTerminal(session, title, notes, (e) => {
       // The terminal stays to show why; the next Open Monitor makes a new one and tries again.
       if (this.open.get(path)?.session === session) this.open.delete(path);
@@ -78,7 +84,7 @@ export class MonitorManager implements vscode.Disposable {
       this.onError(e);
     });
     const terminal = vscode.window.createTerminal({ name: tab, pty, iconPath: new vscode.ThemeIcon(board.role === 'responder' ? 'broadcast' : 'pulse') });
-    this.open.set(path, { terminal, session });
+    this.open.set(path, Object.assign(monitor, { terminal }));
     this.registry.setActivity(path, { kind: 'monitoring' });
     terminal.show(preserveFocus);
     return session;
@@ -93,13 +99,31 @@ export class MonitorManager implements vscode.Disposable {
     if (s.monitorLogToFile) checkLogFolder(s.monitorLogFolder || this.defaultLogFolder, 'Setting espnow.monitor.logFolder');
   }
 
-  /** Starts the session's log file; returns the line the terminal shows about it (where, or why not). */
-  private startLog(session: MonitorSession, folder: string, header: MonitorLogHeader): string {
+  /** Starts the monitor's log file; returns the line the terminal shows about it (where, or why not). */
+  private startLog(m: LoggedSession): string {
+    const s = this.settings();
     try {
-      const log = session.adopt(MonitorLogFile.inFolder(folder, session.pipeline, header, { onError: (e) => session.pipeline.notice(e.describe()) }));
-      return `logging to ${log.path}`;
+      m.log = m.session.adopt(MonitorLogFile.inFolder(s.monitorLogFolder || this.defaultLogFolder, m.session.pipeline, m.header, { onError: (e) => m.session.pipeline.notice(e.describe()) }));
+      return `logging to ${m.log.path}`;
     } catch (e) {
       return `not logging to a file: ${e instanceof Error ? e.message : String(e)} (espnow.monitor.logFolder)`;
+    }
+  }
+
+  /** Starts or stops an open monitor's log file as espnow.monitor.logToFile now says. */
+  private applyLogSetting(m: OpenMonitor): void {
+    let on: boolean;
+    try {
+      on = this.settings().monitorLogToFile;
+    } catch {
+      return; // a bad setting is reported where it is used; the monitor keeps what it does
+    }
+    if (on && !m.log) m.session.pipeline.notice(this.startLog(m));
+    if (!on && m.log) {
+      const path = m.log.path;
+      void m.log.close();
+      m.log = undefined;
+      m.session.pipeline.notice(`stopped logging to ${path}`);
     }
   }
 
@@ -113,6 +137,7 @@ export class MonitorManager implements vscode.Disposable {
 
   dispose(): void {
     this.closeSub.dispose();
+    this.settingsSub.dispose();
     for (const m of this.open.values()) m.terminal.dispose();
     this.open.clear();
   }
@@ -127,4 +152,16 @@ function elfIn(buildDir: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A monitor's session and the log file it writes, if any. */
+interface LoggedSession {
+  readonly session: MonitorSession;
+  readonly header: MonitorLogHeader;
+  log?: MonitorLogFile;
+}
+
+/** An open monitor: a logged session in its terminal. */
+interface OpenMonitor extends LoggedSession {
+  readonly terminal: vscode.Terminal;
 }

@@ -37,25 +37,28 @@ describe('Virtual lab from the command palette', function () {
     await until('the virtual boards are gone', () => a.boards.list().every((b) => b.port.source !== 'virtual') || undefined, a.boards.onDidChange, 10_000);
   });
 
-  it('writes a monitor log per board when espnow.monitor.logToFile is on: every line, redacted, no colors', async () => {
+  it('writes a monitor log per board once espnow.monitor.logToFile is on, open monitors included: every line, redacted, no colors', async () => {
     const a = await api();
     const config = vscode.workspace.getConfiguration('espnow');
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'espnow-monitor-logs-'));
-    await config.update('monitor.logToFile', true, vscode.ConfigurationTarget.Global);
-    await config.update('monitor.logFolder', folder, vscode.ConfigurationTarget.Global);
     try {
       await vscode.commands.executeCommand('espnow.lab.start', 1);
       const board = await until('a virtual board', () => a.boards.list().find((b) => b.port.source === 'virtual'), a.boards.onDidChange, 20_000);
       const session = a.monitors.show(board);
       await until('the monitor is open', () => session.connection === 'open' || undefined, session.onDidChangeConnection, 10_000);
+      // Logging is switched on while the monitor is open: it starts logging there and then.
+      await config.update('monitor.logFolder', folder, vscode.ConfigurationTarget.Global);
+      await config.update('monitor.logToFile', true, vscode.ConfigurationTarget.Global);
+      // Every open monitor starts a log (earlier tests' may still be open): this board's names its port.
+      const logFile = () => fs.readdirSync(folder).map((f) => path.join(folder, f)).find((f) => fs.readFileSync(f, 'utf8').split('\n', 1)[0].includes(` on ${board.port.path} at `));
+      await until('a log file for the open monitor', () => logFile(), vscode.workspace.onDidChangeConfiguration, 10_000);
       // Reset the board: its ROM prints the boot banner, which the log must hold.
       await session.resetBoard();
-      const logFile = () => fs.readdirSync(folder).map((f) => path.join(folder, f))[0];
-      await until('the ROM banner in the log', () => (logFile() && /ESP-ROM:/.test(fs.readFileSync(logFile(), 'utf8'))) || undefined, session.pipeline.onDidParse, 10_000);
-      const text = fs.readFileSync(logFile(), 'utf8');
+      await until('the ROM banner in the log', () => /ESP-ROM:/.test(fs.readFileSync(logFile()!, 'utf8')) || undefined, session.pipeline.onDidParse, 10_000);
+      const text = fs.readFileSync(logFile()!, 'utf8');
       assert.match(text, new RegExp(`^# ${board.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'the log names the board');
       assert.ok(!text.includes('\x1b'), 'no ANSI codes in the log');
-      assert.equal(fs.statSync(logFile()).mode & 0o777, 0o600);
+      assert.equal(fs.statSync(logFile()!).mode & 0o777, 0o600);
     } finally {
       await vscode.commands.executeCommand('espnow.lab.stop');
       await config.update('monitor.logToFile', undefined, vscode.ConfigurationTarget.Global);

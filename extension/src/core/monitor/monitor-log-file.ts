@@ -22,6 +22,7 @@ export class MonitorLogFile implements Disposable {
   private readonly sub: Disposable;
   private lineOpen = false;
   private failed: Error | undefined;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     readonly path: string,
@@ -57,11 +58,13 @@ export class MonitorLogFile implements Disposable {
     return MonitorLogFile.create(join(folder, logFileName(header.board, now())), pipeline, header, opts);
   }
 
-  /** Resolves when everything written so far is in the file. */
+  /** Resolves when everything written so far is in the file; closing again waits for the same end. */
   close(): Promise<void> {
     this.sub.dispose();
-    if (this.stream.closed || this.stream.destroyed) return Promise.resolve();
-    return new Promise((resolve) => this.stream.end(this.lineOpen ? '\n' : '', () => resolve()));
+    if (!this.closing) {
+      this.closing = this.stream.destroyed ? Promise.resolve() : new Promise((resolve) => this.stream.end(this.lineOpen ? '\n' : undefined, () => resolve()));
+    }
+    return this.closing;
   }
 
   dispose(): void {

@@ -115,24 +115,41 @@ async function buildWithProgress(ctx: CommandContext, def: BuildTaskDefinition, 
       const sub = token.onCancellationRequested(() => abort.abort());
       return run(def, report, abort.signal).finally(() => sub.dispose());
     }
-    const execution = await vscode.tasks.executeTask(buildTask(def, reporting, settle));
+    // The task's end is awaited too: VS Code refuses (or hands back) a task that is still winding down, so
+    // a second Build Firmware right after this one would otherwise find no task of its own.
+    let execution: vscode.TaskExecution | undefined;
+    const endedExecutions = new Set<vscode.TaskExecution>();
+    let taskEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (taskEnded = resolve));
     const subs = [
+      vscode.tasks.onDidEndTask((e) => {
+        endedExecutions.add(e.execution);
+        if (e.execution === execution) taskEnded();
+      }),
       token.onCancellationRequested(() => {
-        void execution.terminate();
+        void execution?.terminate();
         settle({ error: cancelled() });
       }),
-      // A task that ends without a result (refused, or its terminal killed before the build began).
-      vscode.tasks.onDidEndTask((e) => e.execution === execution && settle({ error: new ProvisionError('build', `The build task for the ${def.role} on ${def.target} ended without a result.`, undefined, 'See its terminal and the ESP-NOW log; run Build Firmware again.') })),
     ];
     try {
+      execution = await vscode.tasks.executeTask(buildTask(def, reporting, settle));
+      if (endedExecutions.has(execution)) taskEnded();
+      // A task that ends without a result: refused, or its terminal killed before the build began.
+      void ended.then(() => settle({ error: new ProvisionError('build', `The build task for the ${def.role} on ${def.target} ended without a result.`, undefined, 'See its terminal and the ESP-NOW log; run Build Firmware again.') }));
       const r = await outcome;
       if (r.error !== undefined) throw r.error;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise((resolve) => (timer = setTimeout(resolve, TASK_END_WAIT_MS)))]);
+      clearTimeout(timer);
       return r.result!;
     } finally {
       for (const s of subs) s.dispose();
     }
   });
 }
+
+/** How long a finished build waits for VS Code to mark its task ended (normally milliseconds). */
+const TASK_END_WAIT_MS = 5_000;
 
 async function runBuild(ctx: CommandContext, places: ProvisionPlaces, lab: LabController, def: BuildTaskDefinition, onOutput: (line: string) => void, signal: AbortSignal): Promise<BuildResult> {
   const kind = def.builder ?? 'idf';
