@@ -1,6 +1,6 @@
 #include "epv_initiator.h"
+#include "epv_initiator_wifi.h"
 
-#include <stdio.h>
 #include <string.h>
 
 void epv_initiator_init(epv_initiator_t *n, const epv_config_t *cfg, const epv_env_t *env)
@@ -13,7 +13,7 @@ void epv_initiator_init(epv_initiator_t *n, const epv_config_t *cfg, const epv_e
 
 static bool secure(const epv_initiator_t *n) { return n->cfg.mode == EPV_MODE_SECURE; }
 
-static void fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detail)
+void epv_initiator_fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detail)
 {
     for (int id = 0; id < EPV_TIMER_COUNT; id++) {
         epv_out_timer_stop(&n->out, (epv_timer_id_t)id);
@@ -24,8 +24,18 @@ static void fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detai
     epv_evt_failed(&n->out, why, code, detail);
 }
 
-static void join(epv_initiator_t *n);
 static void scan_on(epv_initiator_t *n);
+
+static void fail(epv_initiator_t *n, epv_fail_t why, int code, const char *detail)
+{
+    epv_initiator_fail(n, why, code, detail);
+}
+
+/* Responders were heard, none gave credentials: the pair key (or the mode) is the likely cause. */
+static void no_credentials(epv_initiator_t *n)
+{
+    fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+}
 
 void epv_initiator_start(epv_initiator_t *n)
 {
@@ -42,7 +52,7 @@ void epv_initiator_start(epv_initiator_t *n)
         n->stored = true;
         epv_out_log(&n->out, 'I', "Provisioned earlier: joining the network it was given");
         n->wifi_attempts = 0;
-        join(n);
+        epv_initiator_join(n);
         return;
     }
     n->state = EPV_ISTATE_SCANNING;
@@ -113,23 +123,6 @@ static void send_request(epv_initiator_t *n)
     epv_out_timer_start(&n->out, EPV_TIMER_REPLY, EPV_REPLY_TIMEOUT_MS);
 }
 
-static void join(epv_initiator_t *n)
-{
-    n->wifi_attempts++;
-    n->state = EPV_ISTATE_JOINING;
-    epv_evt_begin(&n->out, "wifi_connecting");
-    epv_evt_str(&n->out, "ssid", n->creds.ssid, n->creds.ssid_len);
-    if (n->ap.bssid_set) {
-        epv_evt_mac(&n->out, "bssid", n->ap.bssid);
-    }
-    if (n->ap.channel) {
-        epv_evt_int(&n->out, "channel", n->ap.channel);
-    }
-    epv_evt_end(&n->out, 'I');
-    epv_out_join(&n->out, &n->creds, &n->ap);
-    epv_out_timer_start(&n->out, EPV_TIMER_WIFI, EPV_WIFI_TIMEOUT_MS);
-}
-
 void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
 {
     switch (id) {
@@ -142,8 +135,7 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
         break;
     case EPV_TIMER_SCAN:
         if (n->state == EPV_ISTATE_SCANNING && n->tried_count > 0) {
-            /* Responders were heard, none gave credentials: the pair key (or mode) is the likely cause. */
-            fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+            no_credentials(n);
         } else if (n->state == EPV_ISTATE_SCANNING) {
             fail(n, EPV_FAIL_SCAN_TIMEOUT, -1, "no_beacon_heard");
         }
@@ -159,11 +151,7 @@ void epv_initiator_on_timer(epv_initiator_t *n, epv_timer_id_t id)
         }
         break;
     case EPV_TIMER_WIFI:
-        if (n->state == EPV_ISTATE_JOINING) {
-            fail(n, EPV_FAIL_WIFI_TIMEOUT, -1, "no_association");
-        } else if (n->state == EPV_ISTATE_WAIT_IP) {
-            fail(n, EPV_FAIL_DHCP_TIMEOUT, -1, "no_lease");
-        }
+        epv_initiator_wifi_timeout(n);
         break;
     default:
         break;
@@ -188,7 +176,7 @@ static void scan_on(epv_initiator_t *n)
     char mac[18];
     epv_fmt_mac(mac, n->responder);
     if (n->tried_count >= EPV_TRIED_MAX) {
-        fail(n, EPV_FAIL_NO_CREDENTIALS, -1, secure(n) ? "no_valid_reply_check_pair_key" : "no_reply");
+        no_credentials(n);
         return;
     }
     memcpy(n->tried[n->tried_count++], n->responder, EPV_MAC_LEN);
@@ -246,7 +234,7 @@ static void got_creds(epv_initiator_t *n, const epv_hdr_t *h)
     epv_evt_str(&n->out, "ssid", n->creds.ssid, n->creds.ssid_len);
     epv_evt_end(&n->out, 'I');
     n->wifi_attempts = 0;
-    join(n);
+    epv_initiator_join(n);
 }
 
 static void on_secure(epv_initiator_t *n, const epv_hdr_t *h, const uint8_t *payload, size_t len, int rssi,
@@ -383,73 +371,4 @@ void epv_initiator_on_send_done(epv_initiator_t *n, const uint8_t dest[EPV_MAC_L
         epv_out_log(&n->out, 'W', "Request was not acknowledged; retrying on timeout");
     }
     (void)dest;
-}
-
-void epv_initiator_on_wifi_connected(epv_initiator_t *n, const uint8_t bssid[EPV_MAC_LEN], uint8_t channel)
-{
-    if (n->state != EPV_ISTATE_JOINING) {
-        return;
-    }
-    n->state = EPV_ISTATE_WAIT_IP;
-    n->channel = channel;
-    epv_evt_begin(&n->out, "wifi_connected");
-    epv_evt_mac(&n->out, "bssid", bssid);
-    epv_evt_int(&n->out, "channel", channel);
-    epv_evt_end(&n->out, 'I');
-    epv_out_timer_start(&n->out, EPV_TIMER_WIFI, EPV_WIFI_TIMEOUT_MS);
-}
-
-void epv_initiator_on_wifi_disconnected(epv_initiator_t *n, int reason)
-{
-    if (n->state != EPV_ISTATE_JOINING && n->state != EPV_ISTATE_WAIT_IP && n->state != EPV_ISTATE_DONE) {
-        return;
-    }
-    epv_out_timer_stop(&n->out, EPV_TIMER_WIFI);
-    epv_evt_begin(&n->out, "wifi_disconnected");
-    epv_evt_int(&n->out, "reason", reason);
-    epv_evt_end(&n->out, 'W');
-    if (n->state == EPV_ISTATE_DONE) {
-        n->wifi_attempts = 0; /* lost a working link: start a fresh series of joins */
-    }
-    if (n->wifi_attempts < EPV_WIFI_ATTEMPTS) {
-        join(n);
-        return;
-    }
-    char detail[24];
-    snprintf(detail, sizeof(detail), "after_%u_attempts", n->wifi_attempts);
-    fail(n, EPV_FAIL_WIFI_REASON, reason < 0 ? 0 : reason, detail);
-}
-
-void epv_initiator_on_wifi_join_error(epv_initiator_t *n, const char *error_name)
-{
-    if (n->state != EPV_ISTATE_JOINING) {
-        return;
-    }
-    /* The Wi-Fi driver refused the join itself (bad config, not started): no retry can do better, and
-     * waiting for a connection that never starts would only hide why. */
-    char detail[33];
-    snprintf(detail, sizeof(detail), "%s", error_name && error_name[0] ? error_name : "unknown");
-    fail(n, EPV_FAIL_WIFI_JOIN_ERROR, -1, detail);
-}
-
-void epv_initiator_on_got_ip(epv_initiator_t *n, const uint8_t ip[4], const uint8_t mask[4], const uint8_t gw[4])
-{
-    if (n->state != EPV_ISTATE_WAIT_IP) {
-        return;
-    }
-    epv_out_timer_stop(&n->out, EPV_TIMER_WIFI);
-    n->state = EPV_ISTATE_DONE;
-    epv_out_log(&n->out, 'I', "Provisioned: got IP %u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-    epv_evt_begin(&n->out, "got_ip");
-    epv_evt_ip(&n->out, "ip", ip);
-    epv_evt_ip(&n->out, "mask", mask);
-    epv_evt_ip(&n->out, "gw", gw);
-    epv_evt_end(&n->out, 'I');
-    if (!n->stored) {
-        /* Proven credentials are kept; the pair key, whose only use was getting them, goes: a provisioned
-         * device that is captured later gives away no fleet's key. */
-        n->stored = true;
-        epv_out_log(&n->out, 'I', "Keeping the Wi-Fi credentials in NVS and erasing the pair key");
-        epv_out_store_creds(&n->out, &n->creds);
-    }
 }

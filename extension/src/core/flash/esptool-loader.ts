@@ -3,6 +3,7 @@ import { ProvisionError, isProvisionError } from '../common/errors';
 import type { SerialLink } from '../serial/serial-link';
 import { WebSerialAdapter } from '../serial/web-serial-adapter';
 import { slipEncode } from '../serial/slip';
+import { mapLoaderError } from './esptool-errors';
 import { blockFrames, compressRegion, u32le, wakeReadsOnData, writeToPort } from './esptool-wire';
 import { DEFAULT_FLASH_BAUD, ROM_BAUD, switchBaudWithFallback } from './baud-fallback';
 import type { BoardLoader, LoaderChipDetails, LoaderConnectOptions, WriteProgress } from './board-loader';
@@ -19,8 +20,6 @@ function loadEsptool(): Promise<EsptoolModule> {
   esptoolModule ??= import(/* webpackMode: "eager" */ 'esptool-js');
   return esptoolModule;
 }
-
-const SILENT_HINT = 'Hold BOOT and press RESET, or check the cable.';
 
 /**
  * Connects esptool-js to a board over one of our serial links: opens the link at the ROM baud, resets the
@@ -84,7 +83,7 @@ export async function connectEsptool(link: SerialLink, options: LoaderConnectOpt
           if (options.signal?.aborted) throw e;
           // Should a stub not keep the ROM's rate after all, its "OHAI" comes at another rate and is never
           // heard: reset, and take esptool's order (stub at the ROM's rate, then the stub switches).
-          log(`${options.board}: the flasher stub did not answer at ${flashBaudOf(loader)} baud (${e instanceof Error ? e.message : String(e)}); resetting, stub first at ${romBaud} as esptool does.`);
+          log(`${options.board}: the flasher stub did not answer at ${transport.baudrate} baud (${e instanceof Error ? e.message : String(e)}); resetting, stub first at ${romBaud} as esptool does.`);
           await session.restartInRom();
           await loader.runStub();
           await switchBaud();
@@ -119,11 +118,6 @@ async function switchesBeforeStub(loader: ESPLoader): Promise<boolean> {
   const chip = loader.chip.CHIP_NAME;
   if (chip !== 'ESP32-S3' && chip !== 'ESP32-C3') return false;
   return !(await loader.usesUsbOtg());
-}
-
-/** The rate the host's side of the line runs at now. */
-function flashBaudOf(loader: ESPLoader): number {
-  return loader.transport.baudrate;
 }
 
 /** esptool's pause after a baud change, "to get rid of garbage sent during baud rate change" (loader.py). */
@@ -402,37 +396,4 @@ function terminalFor(board: string, log: (line: string) => void): IEspLoaderTerm
     write: (data) => emit(data),
     writeLine: (data) => emit(`${data}\n`),
   };
-}
-
-/**
- * Turns an esptool-js or link failure into an error kind a user can act on, naming the board. The link's
- * own close reason wins over what esptool-js saw afterwards (a read timeout is the symptom, not the cause).
- */
-export function mapLoaderError(e: unknown, board: string, linkError?: Error, signal?: AbortSignal): ProvisionError {
-  if (signal?.aborted) return new ProvisionError('cancelled', 'Cancelled while connecting to the bootloader.', board, undefined, { cause: e });
-  if (isProvisionError(e) && e.kind === 'cancelled') return e;
-  if (linkError) {
-    const kind = isProvisionError(linkError) && (linkError.kind === 'port-missing' || linkError.kind === 'port-io') ? linkError.kind : 'port-io';
-    return new ProvisionError(kind, `The connection dropped: ${linkError.message}`, board, 'Check the cable (or the remote server) and flash again.', { cause: e });
-  }
-  if (isProvisionError(e)) return e.board ? e : new ProvisionError(e.kind, e.message, board, e.hint, { cause: e });
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/Failed to connect|Wrong boot mode|no sync reply/i.test(msg)) {
-    return new ProvisionError('bootloader-silent', 'did not answer the ROM bootloader sync.', board, SILENT_HINT, { cause: e });
-  }
-  if (/MD5 of file does not match/i.test(msg)) {
-    return new ProvisionError('checksum', 'The flash contents do not match the image (MD5 mismatch after writing).', board, 'Flash again; if it repeats, lower the flash baud or check the cable.', { cause: e });
-  }
-  if (/timed? ?out|No serial data|data stream stopped/i.test(msg)) {
-    return new ProvisionError('timeout', `stopped answering the bootloader (${msg}).`, board, 'Check the cable and the power supply, then flash again.', { cause: e });
-  }
-  // Status 1,7 is the loader's "invalid CRC in message": bytes changed on the wire, as esptool-js's own
-  // "serial noise or corruption" says from the host's side. The fault table's byte-error row lands here.
-  if (/failed with status 1,7\b|serial noise or corruption/i.test(msg)) {
-    return new ProvisionError('checksum', `Bytes were corrupted on the serial line (${msg}).`, board, 'Check the cable, or lower the flash baud, and flash again.', { cause: e });
-  }
-  if (/not open|closed|device has been lost|port/i.test(msg)) {
-    return new ProvisionError('port-io', `The serial connection failed: ${msg}`, board, 'Check the cable and flash again.', { cause: e });
-  }
-  return new ProvisionError('protocol', `The bootloader answered unexpectedly: ${msg}`, board, undefined, { cause: e });
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProvisionError } from '../../../../extension/src/core/common/errors';
 import { baudLadder, switchBaudWithFallback } from '../../../../extension/src/core/flash/baud-fallback';
-import { mapLoaderError } from '../../../../extension/src/core/flash/esptool-loader';
+import { mapLoaderError } from '../../../../extension/src/core/flash/esptool-errors';
 import { flashDataFrame } from '../../../../extension/src/core/flash/esptool-wire';
 import { slipEncode } from '../../../../extension/src/core/serial/slip';
 import { RateMeter, aggregateProgress, type BoardProgress } from '../../../../extension/src/core/flash/flash-progress';
