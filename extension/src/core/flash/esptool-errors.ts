@@ -24,9 +24,11 @@ export function mapLoaderError(e: unknown, board: string, linkError?: Error, sig
   if (/timed? ?out|No serial data|data stream stopped/i.test(msg)) {
     return new ProvisionError('timeout', `stopped answering the bootloader (${msg}).`, board, 'Check the cable and the power supply, then flash again.', { cause: e });
   }
-  // Status 1,7 is the loader's "invalid CRC in message": bytes changed on the wire, as esptool-js's own
-  // "serial noise or corruption" says from the host's side. The fault table's byte-error row lands here.
-  if (/failed with status 1,7\b|serial noise or corruption/i.test(msg)) {
+  // Bytes changed on the wire, as esptool-js's own "serial noise or corruption" says from the host's side:
+  // the ROM's status 1,7 (invalid CRC in message), and the stub's codes for a block that did not arrive
+  // as sent: 0xC0 bad data length, 0xC1 bad data checksum, 0xC7 inflate error, 0xC8/0xC9 not enough / too
+  // much data. Which one a flipped bit causes is chance; the fault table's byte-error row lands here.
+  if (/failed with status (?:1,7|19[23],\d+|199,\d+|20[01],\d+)\b|serial noise or corruption/i.test(msg)) {
     return new ProvisionError('checksum', `Bytes were corrupted on the serial line (${msg}).`, board, 'Check the cable, or lower the flash baud, and flash again.', { cause: e });
   }
   if (/not open|closed|device has been lost|port/i.test(msg)) {

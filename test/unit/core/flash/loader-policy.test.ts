@@ -35,6 +35,11 @@ test('esptool-js failures map to error kinds that name the board and say what to
   assert.equal(mapLoaderError(new Error('MD5 of file does not match data in flash!'), 'b').kind, 'checksum');
   assert.equal(mapLoaderError(new Error('No serial data received.'), 'b').kind, 'timeout');
   assert.equal(mapLoaderError(new Error('Invalid head of packet (0x41)'), 'b').kind, 'protocol');
+  // A block damaged on the wire, as the stub reports it (bad length, bad checksum, inflate error): the cable.
+  for (const status of ['192,0', '193,0', '199,0', '200,0', '201,0', '1,7']) {
+    assert.equal(mapLoaderError(new Error(`Failed to write compressed data to flash after seq 0 failed with status ${status}`), 'b').kind, 'checksum', status);
+  }
+  assert.equal(mapLoaderError(new Error('Failed to write compressed data to flash after seq 0 failed with status 196,0'), 'b').kind, 'protocol', '0xC4, a failed SPI operation, is not the cable');
   const dropped = new ProvisionError('port-missing', 'rfc2217://x:1 went away.', 'rfc2217://x:1');
   const afterDrop = mapLoaderError(new Error('No serial data received.'), 'board 2', dropped);
   assert.equal(afterDrop.kind, 'port-missing', 'the link closing is the cause, the timeout only the symptom');
